@@ -1,0 +1,130 @@
+"""The root command: global options, the command groups, and ``main`` (one line per error)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from backupctl import __version__
+from backupctl.cli import accounts, job, jobs, sandbox
+from backupctl.cli.context import AppState, silence_stdout
+from backupctl.errors import ExitStatus
+
+EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
+such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
+4 nothing could be read; 5 another run holds the lock; 130 interrupted."""
+
+app = typer.Typer(
+    name="backupctl",
+    help="Which AWS Backup jobs failed, where and why: backup, copy and restore jobs across "
+    "every account and region of an AWS Organization.\n\n" + EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(job.app, name="job")
+app.add_typer(accounts.app, name="accounts")
+sandbox.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backupctl {__version__}")
+        raise typer.Exit()
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    sandbox_: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox",
+            help="Run against a simulated AWS Organization started for this one invocation "
+            "(env: BACKUPCTL_SANDBOX=1).",
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Tracebacks and botocore's debug log on stderr (secrets redacted)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Global options come before the command."""
+    app_state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    ctx.obj = app_state
+    app_state.debug = debug
+    if debug:
+        from backupctl.debuglog import enable_debug_log
+
+        enable_debug_log(app_state.stderr)
+    if (
+        sandbox_ or _truthy(os.environ.get("BACKUPCTL_SANDBOX"))
+    ) and ctx.invoked_subcommand != "sandbox":
+        from backupctl.sandbox import Sandbox, SandboxConfig
+
+        server = Sandbox(SandboxConfig())
+        server.start()
+        app_state.sandbox_env = server.env()
+        app_state.on_close(server.stop)
+    ctx.call_on_close(app_state.close)
+
+
+def _usage_error(exc: Exception, app_state: AppState) -> int:
+    """Typer's (click's) own usage errors as one line; returns their exit code."""
+    message = getattr(exc, "format_message", lambda: str(exc))()
+    command = getattr(getattr(exc, "ctx", None), "command_path", "backupctl")
+    app_state.warn(f"error: {message} (see '{command} --help')")
+    return int(getattr(exc, "exit_code", ExitStatus.USAGE))
+
+
+def run(args: list[str] | None = None, app_state: AppState | None = None) -> int:
+    """Run the CLI and return its exit code; every error ends as one line, never a traceback."""
+    app_state = app_state or AppState()
+    try:
+        result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=app_state)
+    except BrokenPipeError:
+        silence_stdout()
+        return int(ExitStatus.OK)
+    except KeyboardInterrupt:
+        app_state.warn("interrupted")
+        return int(ExitStatus.INTERRUPTED)
+    except Exception as exc:
+        if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click's errors
+            return _usage_error(exc, app_state)
+        if type(exc).__name__ == "Abort":
+            app_state.warn("interrupted")
+            return int(ExitStatus.INTERRUPTED)
+        if app_state.debug:
+            raise
+        app_state.warn(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+        )
+        return int(ExitStatus.UNREADABLE)
+    finally:
+        app_state.close()
+    return result if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def main() -> None:
+    """The console script."""
+    code = run(sys.argv[1:])
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    sys.exit(code)

@@ -1,0 +1,130 @@
+"""What every command shares: global options, the streams, and the one error-to-exit mapping."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+import typer
+from rich.console import Console
+
+from backupctl.errors import BackupctlError, ExitStatus
+
+if TYPE_CHECKING:
+    from backupctl.aws.settings import AwsSettings
+
+
+@dataclass
+class AppState:
+    """The root command's options and the process's streams; tests replace the streams."""
+
+    debug: bool = False
+    sandbox_env: dict[str, str] | None = None
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    # Tests pin these; None lets Rich read the terminal.
+    force_terminal: bool | None = None
+    width: int | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def stderr_is_terminal(self) -> bool:
+        """Progress is shown only when a person is watching stderr."""
+        return _isatty(self.stderr)
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        """True when a person reads stdout."""
+        return _isatty(self.stdout)
+
+    def out_console(self) -> Console:
+        """A console on stdout for tables and panels; it fits the terminal's width."""
+        return Console(
+            file=self.stdout,
+            soft_wrap=False,
+            highlight=False,
+            emoji=False,
+            force_terminal=self.force_terminal,
+            width=self.width,
+        )
+
+    def err_console(self) -> Console:
+        """A console on stderr for people: warnings, progress, per-target errors."""
+        return Console(file=self.stderr, highlight=False, emoji=False, soft_wrap=True)
+
+    def warn(self, message: str) -> None:
+        """One line on stderr, never interpreted as markup."""
+        self.stderr.write(f"backupctl: {message}\n")
+        self.stderr.flush()
+
+    def aws_settings(
+        self, profile: str | None, region: str | None, concurrency: int
+    ) -> AwsSettings:
+        """Where calls go: the sandbox when ``--sandbox`` is on, else botocore's own chain."""
+        from backupctl.aws.settings import AwsSettings
+
+        if self.sandbox_env is not None:
+            env = self.sandbox_env
+            return AwsSettings(
+                region=region or env["AWS_REGION"],
+                endpoint_url=env["AWS_ENDPOINT_URL"],
+                access_key_id=env["AWS_ACCESS_KEY_ID"],
+                secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                concurrency=concurrency,
+            )
+        return AwsSettings(profile=profile, region=region, concurrency=concurrency)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` when the command ends."""
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        """Run the closers, newest first."""
+        while self._closers:
+            self._closers.pop()()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The AppState the root command stored."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppState):
+        obj = AppState()
+        ctx.find_root().obj = obj
+    return obj
+
+
+@contextmanager
+def reported(app_state: AppState) -> Iterator[None]:
+    """Turn a BackupctlError into one line on stderr and its exit code; --debug adds the trace."""
+    try:
+        yield
+    except BackupctlError as error:
+        if app_state.debug:
+            import traceback
+
+            traceback.print_exc(file=app_state.stderr)
+        app_state.warn(f"error: {error}")
+        raise typer.Exit(int(error.exit_status)) from None
+    except KeyboardInterrupt:
+        app_state.warn("interrupted")
+        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the final flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

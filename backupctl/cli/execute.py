@@ -1,0 +1,115 @@
+"""Shared orchestration of the AWS commands: connect, resolve targets, fan out, tell what failed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backupctl.cli.context import AppState
+from backupctl.errors import ExitStatus, RegionNotEnabledError
+from backupctl.fanout import Failure, Outcome, Work
+from backupctl.model import Job
+from backupctl.query import Query
+from backupctl.resolve import Plan, TargetOptions
+
+if TYPE_CHECKING:
+    from backupctl.aws.sessions import Connector
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The options that say where the calls go, validated."""
+
+    targets: TargetOptions
+    profile: str | None
+    concurrency: int
+
+
+def connect(app: AppState, where: Where) -> tuple[Connector, Plan]:
+    """A connector and the resolved targets (STS and, for --account all/--ou, Organizations)."""
+    from backupctl.aws.sessions import Connector
+    from backupctl.resolve import resolve
+
+    explicit_region = where.targets.regions[0] if len(where.targets.regions) == 1 else None
+    if explicit_region is not None and explicit_region.lower() == "all":
+        explicit_region = None
+    settings = app.aws_settings(where.profile, explicit_region, where.concurrency)
+    connector = Connector(settings, where.targets.role, where.targets.external_id)
+    return connector, resolve(connector, where.targets)
+
+
+def fan_out(
+    app: AppState,
+    connector: Connector,
+    plan: Plan,
+    query: Query,
+    on_page: Callable[[Sequence[Job]], None],
+    concurrency: int,
+) -> Outcome:
+    """Every listing of ``query`` on every target of ``plan``; Ctrl-C stops new calls at once."""
+    from backupctl import fanout
+    from backupctl.aws.jobs import BackupReader
+    from backupctl.cli.progress import ProgressLine
+
+    work = [Work(t, listing) for t in plan.targets for listing in query.listings()]
+    cancel = threading.Event()
+    progress = ProgressLine(app) if app.stderr_is_terminal else None
+    try:
+        return fanout.run(
+            BackupReader(connector),
+            work,
+            on_page,
+            concurrency=concurrency,
+            limit=query.limit,
+            progress=progress.update if progress else None,
+            cancel=cancel,
+        )
+    finally:
+        cancel.set()
+        if progress:
+            progress.close()
+
+
+def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
+    """Name each failed target once on stderr; the exit status the failures call for."""
+    skipped_regions: dict[str, set[str]] = {}
+    failures: list[Failure] = []
+    for failure in outcome.failures:
+        if plan.all_regions and isinstance(failure.error, RegionNotEnabledError):
+            skipped_regions.setdefault(failure.target.region, set()).add(failure.target.account_id)
+        else:
+            failures.append(failure)
+    if skipped_regions:
+        app.warn(
+            "skipped regions not enabled for the account: " + ", ".join(sorted(skipped_regions))
+        )
+    for line in failure_lines(failures):
+        app.warn(line)
+    if not failures:
+        return ExitStatus.OK
+    read_in_full = outcome.done - len(outcome.failures)
+    return ExitStatus.PARTIAL if read_in_full > 0 else ExitStatus.UNREADABLE
+
+
+def failure_lines(failures: Sequence[Failure]) -> list[str]:
+    """One line per account and reason, naming the regions and kinds it covers."""
+    groups: dict[tuple[str, str], tuple[set[str], set[str], int]] = {}
+    for failure in failures:
+        reason = getattr(failure.error, "reason", str(failure.error))
+        key = (failure.target.account_id, reason)
+        regions, kinds, read = groups.setdefault(key, (set(), set(), 0))
+        regions.add(failure.target.region)
+        kinds.add(failure.kind.value)
+        groups[key] = (regions, kinds, read + failure.jobs_read)
+    lines = []
+    for (account, reason), (regions, kinds, read) in sorted(groups.items()):
+        who = "all accounts" if account == "*" else f"account {account}"
+        kinds_text = ", ".join(k for k in ("backup", "copy", "restore") if k in kinds)
+        partial = f"; {read} jobs read before the failure were printed" if read else ""
+        lines.append(
+            f"could not read {who} in {', '.join(sorted(regions))} ({kinds_text} jobs): "
+            f"{reason}{partial}"
+        )
+    return lines

@@ -1,0 +1,130 @@
+"""The options commands share, defined once: where the calls go, which jobs, and output."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+_WHERE = "Where the calls go"
+_WHICH = "Which jobs"
+_OUTPUT = "Output"
+
+Profile = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="AWS profile (default: the SDK's chain).", rich_help_panel=_WHERE
+    ),
+]
+Region = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--region",
+        help="Region; repeat or comma-separate; 'all' = every region with AWS Backup.",
+        rich_help_panel=_WHERE,
+    ),
+]
+Account = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--account",
+        help="Account id; repeat or comma-separate; 'all' = every ACTIVE account of the org.",
+        rich_help_panel=_WHERE,
+    ),
+]
+Ou = Annotated[
+    str | None,
+    typer.Option("--ou", help="The accounts under this OU (recursively).", rich_help_panel=_WHERE),
+]
+Role = Annotated[
+    str | None,
+    typer.Option(
+        "--role",
+        help="Assume this role (a name, or an ARN template with {account}) in each account. "
+        "Without it: the org view, ByAccountId from the caller's account.",
+        rich_help_panel=_WHERE,
+    ),
+]
+ExternalId = Annotated[
+    str | None,
+    typer.Option("--external-id", help="ExternalId for --role.", rich_help_panel=_WHERE),
+]
+Concurrency = Annotated[
+    int,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        max=256,
+        help="Calls in flight at once.",
+        rich_help_panel=_WHERE,
+    ),
+]
+
+Kind = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        help="backup, copy or restore; repeatable (default: all three).",
+        rich_help_panel=_WHICH,
+    ),
+]
+State = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--state",
+        help="Job state (any case); repeatable. A kind without that state is not queried.",
+        rich_help_panel=_WHICH,
+    ),
+]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Created at or after: ISO 8601 (UTC unless an offset is given) or 90m, 24h, 7d, 2w.",
+        rich_help_panel=_WHICH,
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", help="Created before: same forms as --since.", rich_help_panel=_WHICH),
+]
+ResourceType = Annotated[
+    str | None,
+    typer.Option(
+        "--resource-type", help="EC2, EBS, RDS, DynamoDB, EFS, S3, ...", rich_help_panel=_WHICH
+    ),
+]
+ResourceArn = Annotated[
+    str | None,
+    typer.Option("--resource-arn", help="Only jobs of this resource.", rich_help_panel=_WHICH),
+]
+Vault = Annotated[
+    str | None,
+    typer.Option(
+        "--vault",
+        help="Backup vault name (copy jobs: the source vault).",
+        rich_help_panel=_WHICH,
+    ),
+]
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=1, help="At most this many jobs, the newest.", rich_help_panel=_WHICH
+    ),
+]
+
+Output = Annotated[
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        envvar="BACKUPCTL_OUTPUT",
+        help="table, json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
+        rich_help_panel=_OUTPUT,
+        show_envvar=False,
+    ),
+]
+Fields = Annotated[
+    str | None,
+    typer.Option("--fields", help="Fields to show, in order: a,b,c.", rich_help_panel=_OUTPUT),
+]

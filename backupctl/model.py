@@ -1,0 +1,295 @@
+"""The job record: one frozen shape for backup, copy and restore jobs, normalized once.
+
+``normalize`` is the only place that knows the API's field names. It accepts a
+job as botocore parses it (``datetime`` values) and as backupctl's fast parser
+leaves it (epoch seconds), so both paths give the same record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The three kinds of AWS Backup job."""
+
+    BACKUP = "backup"
+    COPY = "copy"
+    RESTORE = "restore"
+
+
+# Spelled as AWS spells them (botocore's BackupJobState, CopyJobState, RestoreJobStatus);
+# tests/test_model.py checks these against the installed service model.
+STATES: Mapping[Kind, tuple[str, ...]] = {
+    Kind.BACKUP: (
+        "CREATED",
+        "PENDING",
+        "RUNNING",
+        "ABORTING",
+        "ABORTED",
+        "COMPLETED",
+        "FAILED",
+        "EXPIRED",
+        "PARTIAL",
+    ),
+    Kind.COPY: ("CREATED", "RUNNING", "COMPLETED", "FAILED", "PARTIAL"),
+    Kind.RESTORE: ("PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED"),
+}
+
+ALL_STATES: tuple[str, ...] = tuple(sorted({s for states in STATES.values() for s in states}))
+PROBLEM_STATES: frozenset[str] = frozenset({"FAILED", "ABORTED", "EXPIRED", "PARTIAL"})
+ACTIVE_STATES: frozenset[str] = frozenset({"CREATED", "PENDING", "RUNNING", "ABORTING"})
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One job of any kind; every field of the contract, ``None`` where the kind has none."""
+
+    kind: Kind
+    job_id: str
+    account_id: str | None
+    region: str
+    state: str | None
+    status_message: str | None
+    message_category: str | None
+    resource_type: str | None
+    resource_arn: str | None
+    resource_name: str | None
+    vault_name: str | None
+    vault_arn: str | None
+    destination_vault_arn: str | None
+    recovery_point_arn: str | None
+    destination_recovery_point_arn: str | None
+    created_resource_arn: str | None
+    created_at: datetime | None
+    completed_at: datetime | None
+    percent_done: float | None
+    backup_size_bytes: int | None
+    bytes_transferred: int | None
+    iam_role_arn: str | None
+    backup_plan_id: str | None
+    backup_plan_arn: str | None
+    backup_rule_id: str | None
+    parent_job_id: str | None
+    is_parent: bool | None
+
+    @property
+    def completed_with_issues(self) -> bool:
+        """COMPLETED, but AWS attached a message category other than SUCCESS."""
+        return (
+            self.state == "COMPLETED"
+            and self.message_category is not None
+            and self.message_category.upper() != "SUCCESS"
+        )
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Job))
+
+_ID_KEY = {Kind.BACKUP: "BackupJobId", Kind.COPY: "CopyJobId", Kind.RESTORE: "RestoreJobId"}
+_VAULT_NAME = re.compile(r":backup-vault:(?P<name>[^:/]+)$")
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """A botocore ``datetime``, an epoch number or an ISO 8601 string, as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    text = str(value)
+    parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _percent(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _vault_name(arn: str | None) -> str | None:
+    match = _VAULT_NAME.search(arn) if arn else None
+    return match.group("name") if match else None
+
+
+def normalize(kind: Kind, job: Mapping[str, Any], account_id: str | None, region: str) -> Job:
+    """Turn one List*/Describe* job structure into a ``Job``.
+
+    ``account_id`` is the target's account, used when the API leaves ``AccountId`` out.
+    """
+    get = job.get
+    created_by = get("CreatedBy") or {}
+    if kind is Kind.COPY:
+        vault_arn = get("SourceBackupVaultArn")
+        vault_name = _vault_name(vault_arn)
+        resource_arn = get("ResourceArn")
+        recovery_point = get("SourceRecoveryPointArn")
+        state = get("State")
+    elif kind is Kind.RESTORE:
+        vault_arn = get("BackupVaultArn")
+        vault_name = _vault_name(vault_arn)
+        resource_arn = get("SourceResourceArn")
+        recovery_point = get("RecoveryPointArn")
+        state = get("Status")
+    else:
+        vault_arn = get("BackupVaultArn")
+        vault_name = get("BackupVaultName") or _vault_name(vault_arn)
+        resource_arn = get("ResourceArn")
+        recovery_point = get("RecoveryPointArn")
+        state = get("State")
+    return Job(
+        kind=kind,
+        job_id=str(get(_ID_KEY[kind], "")),
+        account_id=get("AccountId") or account_id,
+        region=region,
+        state=state,
+        status_message=get("StatusMessage"),
+        message_category=get("MessageCategory"),
+        resource_type=get("ResourceType"),
+        resource_arn=resource_arn,
+        resource_name=get("ResourceName"),
+        vault_name=vault_name,
+        vault_arn=vault_arn,
+        destination_vault_arn=get("DestinationBackupVaultArn"),
+        recovery_point_arn=recovery_point,
+        destination_recovery_point_arn=get("DestinationRecoveryPointArn"),
+        created_resource_arn=get("CreatedResourceArn"),
+        created_at=to_datetime(get("CreationDate")),
+        completed_at=to_datetime(get("CompletionDate")),
+        percent_done=_percent(get("PercentDone")),
+        backup_size_bytes=get("BackupSizeInBytes"),
+        bytes_transferred=get("BytesTransferred"),
+        iam_role_arn=get("IamRoleArn"),
+        backup_plan_id=created_by.get("BackupPlanId"),
+        backup_plan_arn=created_by.get("BackupPlanArn"),
+        backup_rule_id=created_by.get("BackupRuleId"),
+        parent_job_id=get("ParentJobId"),
+        is_parent=get("IsParent"),
+    )
+
+
+def format_time(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with milliseconds (AWS's precision) and a trailing ``Z``.
+
+    Always the same width, so the strings sort as the times do.
+    """
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+def as_record(job: Job) -> dict[str, JsonValue]:
+    """The job as the stable JSON record of the contract: every key, snake_case, RFC 3339 times."""
+    record: dict[str, JsonValue] = {}
+    for name in FIELDS:
+        value = getattr(job, name)
+        if isinstance(value, datetime):
+            record[name] = format_time(value)
+        elif isinstance(value, Kind):
+            record[name] = value.value
+        else:
+            record[name] = value
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class JobDetail:
+    """A described job: the record plus the fields only the Describe call returns."""
+
+    job: Job
+    extra: Mapping[str, JsonValue]
+
+
+# API members that the record already carries, so the detail does not repeat them.
+_IN_RECORD = frozenset(
+    {
+        "AccountId",
+        "BackupJobId",
+        "CopyJobId",
+        "RestoreJobId",
+        "State",
+        "Status",
+        "StatusMessage",
+        "MessageCategory",
+        "ResourceType",
+        "ResourceArn",
+        "SourceResourceArn",
+        "ResourceName",
+        "BackupVaultName",
+        "BackupVaultArn",
+        "SourceBackupVaultArn",
+        "DestinationBackupVaultArn",
+        "RecoveryPointArn",
+        "SourceRecoveryPointArn",
+        "DestinationRecoveryPointArn",
+        "CreatedResourceArn",
+        "CreationDate",
+        "CompletionDate",
+        "PercentDone",
+        "BackupSizeInBytes",
+        "BytesTransferred",
+        "IamRoleArn",
+        "ParentJobId",
+        "IsParent",
+    }
+)
+_TIME_MEMBERS = frozenset(
+    {
+        "ExpectedCompletionDate",
+        "StartBy",
+        "InitiationDate",
+        "RecoveryPointCreationDate",
+        "DeleteAt",
+        "MoveToColdStorageAt",
+    }
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """``ExpectedCompletionDate`` -> ``expected_completion_date``."""
+    return _CAMEL.sub("_", name).lower()
+
+
+def _json_value(name: str, value: Any) -> JsonValue:
+    if isinstance(value, datetime) or (name in _TIME_MEMBERS and isinstance(value, int | float)):
+        return format_time(to_datetime(value))
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(name, v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def normalize_detail(
+    kind: Kind, job: Mapping[str, Any], account_id: str | None, region: str
+) -> JobDetail:
+    """A Describe* response as a ``JobDetail``; describe-only members keep their order."""
+    extra: dict[str, JsonValue] = {}
+    for name, value in job.items():
+        if name in _IN_RECORD or name == "ResponseMetadata":
+            continue
+        if name == "CreatedBy" and isinstance(value, Mapping):
+            value = {
+                k: v
+                for k, v in value.items()
+                if k not in {"BackupPlanId", "BackupPlanArn", "BackupRuleId"}
+            }
+            if not value:
+                continue
+        extra[snake_case(name)] = _json_value(name, value)
+    return JobDetail(job=normalize(kind, job, account_id, region), extra=extra)

@@ -1,0 +1,190 @@
+"""What to fetch: kinds, states, time window and filters, turned into per-kind API parameters.
+
+Every filter the service can apply goes to the List call's own ``By*`` parameter;
+only what the API cannot filter (the vault name of copy and restore jobs) is
+checked client-side, by ``Listing.keep``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from backupctl.errors import UsageError
+from backupctl.model import ALL_STATES, STATES, Job, Kind
+
+_RELATIVE = re.compile(r"^\s*(?P<n>\d+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+# The API's resource types are case-sensitive; accept any case and send AWS's spelling.
+RESOURCE_TYPES: tuple[str, ...] = (
+    "Aurora",
+    "CloudFormation",
+    "DocumentDB",
+    "DynamoDB",
+    "EBS",
+    "EC2",
+    "EFS",
+    "EKS",
+    "FSx",
+    "Neptune",
+    "RDS",
+    "Redshift",
+    "S3",
+    "SAP HANA on Amazon EC2",
+    "Storage Gateway",
+    "Timestream",
+    "VirtualMachine",
+)
+_RESOURCE_TYPE_BY_LOWER = {t.lower(): t for t in RESOURCE_TYPES}
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
+_VAULT_NAME = re.compile(r"^[A-Za-z0-9\-_.]{2,50}$")
+
+
+def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
+    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given)."""
+    match = _RELATIVE.match(text)
+    if match:
+        amount = int(match.group("n"))
+        return now - timedelta(**{_UNITS[match.group("unit").lower()]: amount})
+    from dateutil import parser as dateparser  # here, not at the top: --help stays fast
+
+    try:
+        parsed = dateparser.isoparse(text.strip())
+    except (ValueError, OverflowError):
+        raise UsageError(
+            f"{option}: cannot read {text!r}; use an ISO 8601 date or time "
+            "(2026-11-27, 2026-11-27T06:00:00Z) or a relative time (90m, 24h, 7d, 2w)"
+        ) from None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_states(values: Sequence[str]) -> tuple[str, ...]:
+    """Upper-case and validate states against the union of the three kinds' states."""
+    states: list[str] = []
+    for value in split_values(values):
+        state = value.upper()
+        if state not in ALL_STATES:
+            raise UsageError(f"--state: unknown state {value!r}; valid: {', '.join(ALL_STATES)}")
+        if state not in states:
+            states.append(state)
+    return tuple(states)
+
+
+def parse_kinds(values: Sequence[str]) -> tuple[Kind, ...]:
+    """Validate ``--kind`` values; none given means all three kinds."""
+    kinds: list[Kind] = []
+    for value in split_values(values):
+        try:
+            kind = Kind(value.lower())
+        except ValueError:
+            valid = ", ".join(k.value for k in Kind)
+            raise UsageError(f"--kind: unknown kind {value!r}; valid: {valid}") from None
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds) or tuple(Kind)
+
+
+def parse_resource_type(value: str | None) -> str | None:
+    """AWS's spelling of a resource type given in any case; unknown types pass through."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError("--resource-type: empty value")
+    return _RESOURCE_TYPE_BY_LOWER.get(value.strip().lower(), value.strip())
+
+
+def split_values(values: Sequence[str]) -> list[str]:
+    """Repeatable options that also take comma lists: ``--x a,b --x c`` -> ``[a, b, c]``."""
+    out: list[str] = []
+    for value in values:
+        parts = [p.strip() for p in value.split(",")]
+        if any(not p for p in parts):
+            raise UsageError(f"empty value in {value!r}")
+        out.extend(parts)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One chain of List* calls: a kind and the By* parameters to send."""
+
+    kind: Kind
+    params: dict[str, Any] = field(hash=False)
+    # (record field, value) pairs the API cannot filter for this kind.
+    client_filters: tuple[tuple[str, str], ...] = ()
+
+    def keep(self, job: Job) -> bool:
+        """The client-side part of the filter: what the API could not filter."""
+        return all(getattr(job, name) == value for name, value in self.client_filters)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Which jobs: the options of ``jobs list`` after validation."""
+
+    kinds: tuple[Kind, ...] = tuple(Kind)
+    states: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    resource_type: str | None = None
+    resource_arn: str | None = None
+    vault: str | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since >= self.until:
+            raise UsageError("--since must be earlier than --until")
+        if self.limit is not None and self.limit < 1:
+            raise UsageError("--limit must be at least 1")
+        if self.resource_arn is not None and not _ARN.match(self.resource_arn):
+            raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
+        if self.vault is not None and not _VAULT_NAME.match(self.vault):
+            raise UsageError(
+                f"--vault: {self.vault!r} is not a vault name "
+                "(2-50 letters, digits, hyphens, underscores, dots)"
+            )
+
+    def listings(self) -> list[Listing]:
+        """The List* call chains this query needs: per kind, and per state where states are given.
+
+        A kind for which none of the chosen states exists is not queried at all.
+        """
+        out: list[Listing] = []
+        for kind in self.kinds:
+            base = self._params(kind)
+            local = self._client_filters(kind)
+            if not self.states:
+                out.append(Listing(kind, base, local))
+                continue
+            state_key = "ByStatus" if kind is Kind.RESTORE else "ByState"
+            for state in self.states:
+                if state in STATES[kind]:
+                    out.append(Listing(kind, {**base, state_key: state}, local))
+        return out
+
+    def _client_filters(self, kind: Kind) -> tuple[tuple[str, str], ...]:
+        # ListCopyJobs and ListRestoreJobs have no vault-name filter; ListRestoreJobs none by ARN.
+        local: list[tuple[str, str]] = []
+        if self.vault and kind is not Kind.BACKUP:
+            local.append(("vault_name", self.vault))
+        if self.resource_arn and kind is Kind.RESTORE:
+            local.append(("resource_arn", self.resource_arn))
+        return tuple(local)
+
+    def _params(self, kind: Kind) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.since:
+            params["ByCreatedAfter"] = self.since
+        if self.until:
+            params["ByCreatedBefore"] = self.until
+        if self.resource_type:
+            params["ByResourceType"] = self.resource_type
+        if self.resource_arn and kind is not Kind.RESTORE:
+            params["ByResourceArn"] = self.resource_arn
+        if self.vault and kind is Kind.BACKUP:
+            params["ByBackupVaultName"] = self.vault
+        return params

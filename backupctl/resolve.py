@@ -1,0 +1,137 @@
+"""Turn --account/--ou/--region/--role into targets: which accounts and regions, and how.
+
+``TargetOptions.validate`` checks every value without calling AWS (bad usage exits 2
+before any call); ``resolve`` then asks STS and Organizations what it must.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from backupctl.errors import UsageError
+from backupctl.query import split_values
+from backupctl.targets import ALL_ACCOUNTS, Access, Account, Target, role_arn_template
+
+if TYPE_CHECKING:
+    from backupctl.aws.sessions import Connector
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOptions:
+    """The target options every AWS command shares, as typed on the command line."""
+
+    accounts: tuple[str, ...] = ()
+    ou: str | None = None
+    regions: tuple[str, ...] = ()
+    role: str | None = None
+    external_id: str | None = None
+
+    def validate(self) -> TargetOptions:
+        """Check every value; raise UsageError on the first bad one. No AWS call."""
+        accounts = tuple(split_values(self.accounts))
+        for account in accounts:
+            if account.lower() != "all" and not _ACCOUNT_ID.match(account):
+                raise UsageError(f"--account: {account!r} is not a 12-digit account id or 'all'")
+        if any(a.lower() == "all" for a in accounts) and len(accounts) > 1:
+            raise UsageError("--account all cannot be combined with other accounts")
+        if self.ou is not None:
+            if accounts:
+                raise UsageError("--ou and --account cannot be combined")
+            if not _OU_ID.match(self.ou):
+                raise UsageError(f"--ou: {self.ou!r} is not an OU id (ou-xxxx-xxxxxxxx) or root id")
+        regions = tuple(split_values(self.regions))
+        for region in regions:
+            if region.lower() != "all" and not _REGION.match(region):
+                raise UsageError(f"--region: {region!r} is not a region name (like eu-west-1)")
+        if any(r.lower() == "all" for r in regions) and len(regions) > 1:
+            raise UsageError("--region all cannot be combined with other regions")
+        if self.role is not None:
+            role_arn_template(self.role)
+        if self.external_id is not None:
+            if self.role is None:
+                raise UsageError("--external-id needs --role")
+            if not 2 <= len(self.external_id) <= 1224:
+                raise UsageError("--external-id must be 2 to 1224 characters")
+        return TargetOptions(accounts, self.ou, regions, self.role, self.external_id)
+
+    @property
+    def all_accounts(self) -> bool:
+        """``--account all``."""
+        return any(a.lower() == "all" for a in self.accounts)
+
+    @property
+    def all_regions(self) -> bool:
+        """``--region all``."""
+        return any(r.lower() == "all" for r in self.regions)
+
+
+@dataclass(slots=True)
+class Plan:
+    """The resolved targets and what was learnt on the way."""
+
+    caller_account: str
+    access: Access
+    regions: list[str]
+    accounts: list[Account]
+    targets: list[Target] = field(default_factory=list)
+    skipped: list[Account] = field(default_factory=list)
+    all_regions: bool = False
+
+
+def resolve(connector: Connector, options: TargetOptions) -> Plan:
+    """Accounts x regions, and how each account is reached."""
+    from backupctl.aws.org import organization_accounts, ou_accounts
+
+    regions = _regions(connector, options)
+    caller = connector.caller_account()
+    skipped: list[Account] = []
+    if options.all_accounts or options.ou:
+        found = (
+            organization_accounts(connector)
+            if options.all_accounts
+            else ou_accounts(connector, str(options.ou))
+        )
+        accounts = [a for a in found if (a.status or "ACTIVE") == "ACTIVE"]
+        skipped = [a for a in found if (a.status or "ACTIVE") != "ACTIVE"]
+    elif options.accounts:
+        accounts = [Account(a) for a in dict.fromkeys(options.accounts)]
+    else:
+        accounts = [Account(caller)]
+    access = Access.ROLE if options.role else Access.ORG_VIEW
+    if not options.role and [a.account_id for a in accounts] == [caller]:
+        access = Access.CALLER
+    plan = Plan(caller, access, regions, accounts, skipped=skipped, all_regions=options.all_regions)
+    if access is Access.ORG_VIEW and options.all_accounts:
+        # One ByAccountId=* listing per region reads the whole organization.
+        plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
+        return plan
+    for account in accounts:
+        how = Access.CALLER if account.account_id == caller else access
+        plan.targets.extend(Target(account.account_id, r, how, account.name) for r in regions)
+    return plan
+
+
+def _regions(connector: Connector, options: TargetOptions) -> list[str]:
+    if options.all_regions:
+        return connector.available_regions("backup")
+    if options.regions:
+        return list(dict.fromkeys(options.regions))
+    region = connector.default_region
+    if region is None:
+        raise UsageError("no region: pass --region or set AWS_REGION (or a region in the profile)")
+    return [region]
+
+
+def describe_targets(plan: Plan) -> Sequence[Target]:
+    """Where ``job describe`` looks: Describe calls take no ByAccountId, so the org view
+    can only look in the caller's own account."""
+    if plan.access is not Access.ORG_VIEW:
+        return plan.targets
+    return [Target(plan.caller_account, r, Access.CALLER) for r in plan.regions]

@@ -1,0 +1,85 @@
+"""What the simulated organization holds, and which faults it injects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Real opt-in regions: AWS answers them with "The security token included in the request is
+# invalid." until the account enables them, and so does the sandbox.
+DEFAULT_DISABLED_REGIONS: tuple[str, ...] = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+)
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Faults the server injects; all off by default.
+
+    Account sets take account ids or account names (names are resolved to ids when the
+    faults are installed).
+    """
+
+    latency: float = 0.0
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0
+    deny_assume_role: frozenset[str] = frozenset()
+    deny_backup: frozenset[str] = frozenset()
+    credential_ttl: float | None = None
+    looping_token_accounts: frozenset[str] = frozenset()
+    cycling_token_accounts: frozenset[str] = frozenset()
+    hang_accounts: frozenset[str] = frozenset()
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("throttle_rate", "error_rate"):
+            rate = getattr(self, name)
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {rate}")
+        if self.latency < 0:
+            raise ValueError(f"latency must not be negative, not {self.latency}")
+        if self.credential_ttl is not None and self.credential_ttl < 0:
+            raise ValueError(f"credential_ttl must not be negative, not {self.credential_ttl}")
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """The organization, its data and the server's address.
+
+    ``now`` anchors the 30 days of jobs (default: when the sandbox is built, to the
+    second); ``delegated_admin`` is an account id (or name) that may read the organization
+    and, with ``cross_account_monitoring``, every account's jobs. A region in both
+    ``regions`` and ``disabled_regions`` holds data: the data regions win.
+    """
+
+    seed: int = 7
+    members: int = 8
+    regions: tuple[str, ...] = ("us-east-1", "eu-west-1")
+    jobs_per_region: int = 400
+    role_name: str = "OrganizationAccountAccessRole"
+    external_id: str | None = None
+    delegated_admin: str | None = None
+    cross_account_monitoring: bool = True
+    faults: Faults = field(default_factory=Faults)
+    now: datetime | None = None
+    host: str = "127.0.0.1"
+    port: int = 0
+    disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+
+    def __post_init__(self) -> None:
+        if self.members < 0:
+            raise ValueError(f"members must not be negative, not {self.members}")
+        if self.jobs_per_region < 0:
+            raise ValueError(f"jobs_per_region must not be negative, not {self.jobs_per_region}")
+        if not self.regions:
+            raise ValueError("at least one region must hold data")

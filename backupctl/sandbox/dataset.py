@@ -1,0 +1,159 @@
+"""The sandbox's data set: the organization, and its jobs generated lazily and cached."""
+
+from __future__ import annotations
+
+import heapq
+import json
+import threading
+from datetime import datetime
+from typing import Any
+
+from backupctl.sandbox.config import SandboxConfig
+from backupctl.sandbox.hostile import HOSTILE_STRINGS
+from backupctl.sandbox.jobs import Job
+from backupctl.sandbox.jobset import (
+    DESCRIBE_SHAPES,
+    KINDS,
+    HostilePlacement,
+    JobSet,
+    build_jobset,
+    project,
+    serialize,
+)
+from backupctl.sandbox.organization import Account, OrganizationalUnit, build_organization
+
+_EMPTY = JobSet()
+
+
+class Dataset:
+    """The organization and its jobs, exactly as the server answers for them."""
+
+    def __init__(self, config: SandboxConfig, now: datetime) -> None:
+        self.config = config
+        self.now = now
+        self.organization = build_organization(config.seed, config.members, now)
+        self.regions: tuple[str, ...] = tuple(dict.fromkeys(config.regions))
+        self._lock = threading.Lock()
+        self._jobsets: dict[tuple[str, str], JobSet] = {}
+        self._merged: dict[tuple[str, str], list[Job]] = {}
+        slots = [(acct.id, region) for acct in self.active_accounts for region in self.regions]
+        # Hostile string i goes to slot i % len(slots): each string lands at least once, and
+        # on the default data set every account and region carries some.
+        self._hostile_slots: dict[tuple[str, str], tuple[int, ...]] = {
+            slot: tuple(range(position, len(HOSTILE_STRINGS), len(slots)))
+            for position, slot in enumerate(slots)
+        }
+
+    @property
+    def management_account_id(self) -> str:
+        """The Organizations management account."""
+        return self.organization.management_account_id
+
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        """Every account, management first, suspended ones included."""
+        return self.organization.accounts
+
+    @property
+    def active_accounts(self) -> tuple[Account, ...]:
+        """The ACTIVE accounts: the only ones with jobs."""
+        return tuple(acct for acct in self.accounts if acct.active)
+
+    @property
+    def ous(self) -> tuple[OrganizationalUnit, ...]:
+        """The organizational units, parents before children."""
+        return self.organization.ous
+
+    @property
+    def root_id(self) -> str:
+        """The organization's root."""
+        return self.organization.root_id
+
+    def account(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+        return self.organization.account(account_id)
+
+    def jobset(self, account_id: str, region: str) -> JobSet:
+        """The jobs of one account in one region, generated on first use."""
+        key = (account_id, region)
+        found = self._jobsets.get(key)
+        if found is not None:
+            return found
+        account = self.account(account_id)
+        if account is None or not account.active or region not in self.regions:
+            return _EMPTY
+        with self._lock:
+            found = self._jobsets.get(key)
+            if found is None:
+                found = self._jobsets[key] = self._build(account, region)
+        return found
+
+    def _build(self, account: Account, region: str) -> JobSet:
+        central = next(
+            (acct.id for acct in self.active_accounts if acct.name == "log-archive"), None
+        )
+        return build_jobset(
+            self.config.seed,
+            (account.id, account.name),
+            region,
+            self.regions,
+            self.config.jobs_per_region,
+            self.now.timestamp(),
+            central,
+            self._hostile_slots.get((account.id, region), ()),
+        )
+
+    def listing(self, kind: str, scope: str, region: str) -> list[Job]:
+        """Jobs of ``kind`` newest first: one account's, or with ``*`` every account's."""
+        if scope != "*":
+            return self.jobset(scope, region).jobs[kind]
+        key = (kind, region)
+        merged = self._merged.get(key)
+        if merged is None:
+            parts = [self.jobset(acct.id, region).jobs[kind] for acct in self.active_accounts]
+            merged = list(heapq.merge(*parts, key=lambda job: job.sort_key))
+            self._merged[key] = merged
+        return merged
+
+    def job(self, kind: str, account_id: str, region: str, job_id: str) -> Job | None:
+        """One job of one account and region, or None."""
+        return self.jobset(account_id, region).index[kind].get(job_id)
+
+    def jobs(self, kind: str, account_id: str, region: str) -> list[dict[str, Any]]:
+        """The List members for one account and region, unfiltered, newest first."""
+        _check_kind(kind)
+        return [json.loads(job.listed) for job in self.listing(kind, account_id, region)]
+
+    def describe(
+        self, kind: str, account_id: str, region: str, job_id: str
+    ) -> dict[str, Any] | None:
+        """The Describe body for one job, or None when it is not there."""
+        _check_kind(kind)
+        job = self.job(kind, account_id, region, job_id)
+        return None if job is None else json.loads(describe_body(job))
+
+    def hostile_jobs(self) -> list[HostilePlacement]:
+        """Where every hostile string was placed (generates every account and region)."""
+        self.warm()
+        placements: list[HostilePlacement] = []
+        for acct in self.active_accounts:
+            for region in self.regions:
+                placements.extend(self.jobset(acct.id, region).hostile)
+        return placements
+
+    def warm(self) -> None:
+        """Generate every account and region now rather than on first request."""
+        for acct in self.active_accounts:
+            for region in self.regions:
+                self.jobset(acct.id, region)
+
+
+def describe_body(job: Job) -> bytes:
+    """The Describe output for ``job``, serialized."""
+    body = project(job.kind, job.record, DESCRIBE_SHAPES)
+    return serialize({"CopyJob": body} if job.kind == "copy" else body)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")

@@ -1,0 +1,134 @@
+"""State the services share: data, keys, faults in force, counters, and the stop signal."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any, NoReturn, Protocol
+from urllib.parse import SplitResult
+
+from backupctl.sandbox.config import Faults, SandboxConfig
+from backupctl.sandbox.counters import Counters
+from backupctl.sandbox.dataset import Dataset
+from backupctl.sandbox.identity import Identity, Keys
+from backupctl.sandbox.wire import Hangup, Response, ServiceError
+
+_ACCOUNT_FAULTS = (
+    "deny_assume_role",
+    "deny_backup",
+    "looping_token_accounts",
+    "cycling_token_accounts",
+    "hang_accounts",
+)
+
+
+@dataclass
+class Call:
+    """One request, as the services see it."""
+
+    service: str
+    operation: str
+    region: str
+    method: str
+    url: SplitResult
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    identity: Identity
+    request_id: str
+
+
+class Service(Protocol):
+    """One AWS service the sandbox speaks."""
+
+    name: str
+
+    def operation(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
+        """The operation a request asks for (for counting), before it is authenticated."""
+        ...
+
+    def check_region(self, region: str) -> None:
+        """Raise the service's error when ``region`` cannot be called."""
+        ...
+
+    def handle(self, call: Call) -> Response:
+        """Answer a request; ServiceError for the service's errors."""
+        ...
+
+    def encode_error(self, error: ServiceError, request_id: str) -> Response:
+        """An error in the service's protocol."""
+        ...
+
+    def identity_error(self, expired: bool) -> ServiceError:
+        """The error for an unknown key, or an expired session token."""
+        ...
+
+    def throttled(self) -> ServiceError:
+        """The service's throttling error."""
+        ...
+
+    def unavailable(self) -> ServiceError:
+        """The service's 5xx error."""
+        ...
+
+
+class Runtime:
+    """Everything a request may need, shared by the handler threads."""
+
+    def __init__(self, config: SandboxConfig, dataset: Dataset) -> None:
+        self.config = config
+        self.dataset = dataset
+        self.keys = Keys(config.seed, dataset.organization)
+        self.counters = Counters()
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._faults = Faults()
+        self._rng = random.Random()
+        self.delegated_admin = (
+            dataset.organization.resolve(config.delegated_admin) if config.delegated_admin else None
+        )
+        self.set_faults(config.faults)
+
+    @property
+    def faults(self) -> Faults:
+        """The faults in force (account sets hold account ids)."""
+        return self._faults
+
+    def set_faults(self, faults: Faults) -> None:
+        """Put ``faults`` in force from the next request on."""
+        resolve = self.dataset.organization.resolve
+        changes: dict[str, Any] = {
+            name: frozenset(resolve(ref) for ref in getattr(faults, name))
+            for name in _ACCOUNT_FAULTS
+        }
+        resolved = dataclasses.replace(faults, **changes)
+        with self._lock:
+            self._faults = resolved
+            self._rng = random.Random(faults.seed)
+
+    def roll(self, rate: float) -> bool:
+        """True with probability ``rate``, from the fault generator."""
+        if rate <= 0.0:
+            return False
+        with self._lock:
+            return self._rng.random() < rate
+
+    def fault(self, kind: str) -> None:
+        """Count a fault that is being injected."""
+        self.counters.fault(kind)
+
+    def hang(self) -> NoReturn:
+        """Block until the server stops, then drop the connection."""
+        self.fault("hang")
+        self.stopping.wait()
+        raise Hangup
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``, or drop the connection if the server stops meanwhile."""
+        if self.stopping.wait(seconds):
+            raise Hangup
+
+    def monitors_organization(self, account_id: str) -> bool:
+        """Whether the account may read the organization: management or delegated admin."""
+        return account_id in (self.dataset.management_account_id, self.delegated_admin)

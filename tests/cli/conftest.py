@@ -1,0 +1,58 @@
+"""Run the real CLI in-process against a sandbox over HTTP, with captured streams."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from backupctl.cli.app import run
+from backupctl.cli.context import AppState
+from backupctl.sandbox import Sandbox
+
+
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _no_local_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    """The developer's own AWS settings must not leak into a test."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BACKUP",
+                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+                 "AWS_DEFAULT_REGION", "BACKUPCTL_OUTPUT", "BACKUPCTL_SANDBOX"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/backupctl-tests/config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/backupctl-tests/credentials")
+
+
+def invoke_on(sandbox: Sandbox, *args: str, width: int = 200, terminal: bool = False) -> Result:
+    """``backupctl ARGS`` against ``sandbox``, as if run with ``--sandbox``."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    state = AppState(
+        sandbox_env=sandbox.env(),
+        stdout=stdout,
+        stderr=stderr,
+        force_terminal=terminal,
+        width=width,
+    )
+    code = run(list(args), state)
+    return Result(code, stdout.getvalue(), stderr.getvalue())
+
+
+@pytest.fixture
+def cli(sandbox: Sandbox) -> Invoke:
+    """``cli("jobs", "list", ...)`` against the session's sandbox."""
+
+    def invoke(*args: str, width: int = 200, terminal: bool = False) -> Result:
+        return invoke_on(sandbox, *args, width=width, terminal=terminal)
+
+    return invoke

@@ -1,0 +1,127 @@
+"""`job describe` rendering: the panel and the one-record machine formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from backupctl.model import FIELDS, JobDetail, JsonValue
+from backupctl.output.detail import render_detail
+from backupctl.output.format import OutputFormat
+
+from .factory import FULL_JOB_JSON, NOW, full_job
+
+EXTRA: dict[str, JsonValue] = {
+    "expected_completion_date": "2025-11-27T13:00:00Z",
+    "created_by": {"BackupPlanVersion": "v1", "Nested": {"Deep": True}},
+    "tags": ["a", "b"],
+    "note": "\x1b[31m[bold]x[/]\u202e",
+    "resource_name": "collision: the record wins",
+    "empty": None,
+}
+# The describe-only keys as written, by hand: indented for inside the object.
+EXTRA_JSON = """  "expected_completion_date": "2025-11-27T13:00:00Z",
+  "created_by": {
+    "BackupPlanVersion": "v1",
+    "Nested": {
+      "Deep": true
+    }
+  },
+  "tags": [
+    "a",
+    "b"
+  ],
+  "note": "\\u001b[31m[bold]x[/]\\u202e",
+  "empty": null
+}
+"""
+
+
+def record_json() -> str:
+    """The hand-written record of full_job(), as one object at the top level."""
+    body = FULL_JOB_JSON.removeprefix("[\n").removesuffix("\n]\n")
+    return "\n".join(line.removeprefix("  ") for line in body.splitlines()) + "\n"
+
+
+def render(fmt: OutputFormat, *, width: int = 100) -> tuple[str, str]:
+    """(what went to the console, what went to the stream)."""
+    screen, stream = io.StringIO(), io.StringIO(newline="")
+    console = Console(file=screen, width=width, force_terminal=True, color_system="truecolor")
+    render_detail(JobDetail(full_job(), EXTRA), console=console, fmt=fmt, stream=stream, now=NOW)
+    return screen.getvalue(), stream.getvalue()
+
+
+def test_json_is_record_then_extra_exactly() -> None:
+    screen, text = render(OutputFormat.JSON)
+    assert screen == ""
+    assert text == record_json().removesuffix("\n}\n") + ",\n" + EXTRA_JSON
+    assert list(json.loads(text)) == [*FIELDS, *(k for k in EXTRA if k != "resource_name")]
+
+
+def test_ndjson_is_one_line() -> None:
+    _, text = render(OutputFormat.NDJSON)
+    assert text.count("\n") == 1
+    assert "\x1b" not in text
+    assert json.loads(text) == json.loads(record_json().removesuffix("\n}\n") + ",\n" + EXTRA_JSON)
+
+
+def test_csv_is_header_and_one_row() -> None:
+    _, text = render(OutputFormat.CSV)
+    header, row = csv.reader(io.StringIO(text, newline=""))
+    assert header == [*FIELDS, "expected_completion_date", "created_by", "tags", "note", "empty"]
+    assert row[len(FIELDS) :] == [
+        "2025-11-27T13:00:00Z",
+        '{"BackupPlanVersion":"v1","Nested":{"Deep":true}}',
+        '["a","b"]',
+        "\x1b[31m[bold]x[/]\u202e",
+        "",
+    ]
+    assert row[FIELDS.index("resource_name")] == "data-volume"
+
+
+def test_machine_formats_default_to_the_console_file() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, color_system="truecolor")
+    render_detail(JobDetail(full_job(), {}), console=console, fmt=OutputFormat.NDJSON)
+    assert json.loads(screen.getvalue())["job_id"] == full_job().job_id
+
+
+def test_panel_shows_every_value_safely() -> None:
+    screen, stream = render(OutputFormat.TABLE)
+    assert stream == ""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert [char for char in ("\x1b", "\u202e") if char in text] == []
+    assert max(cell_len(line) for line in text.splitlines()) <= 100
+    lines = [line.strip("│ ") for line in text.splitlines()]
+    assert "copy job c0ffee00-0000-4000-8000-000000000001" in lines[0]
+    for expected in (
+        "state                           FAILED",
+        "created_at                      2025-11-27T12:05:00.000Z (1h ago)",
+        "completed_at                    2025-11-27T12:06:30.250Z (1h ago)",
+        "backup_size_bytes               1536 (1.5 KiB)",
+        "percent_done                    42.5%",
+        "is_parent                       no",
+        "expected_completion_date        2025-11-27T13:00:00Z (1h ago)",
+        "created_by.BackupPlanVersion    v1",
+        "created_by.Nested.Deep          true",
+        "tags                            a, b",
+        "note                            \\x1b[31m[bold]x[/]<U+202E>",
+    ):
+        assert expected in lines
+    assert not any(
+        line.startswith(("created_resource_arn", "parent_job_id", "empty")) for line in lines
+    )
+    assert "collision" not in text
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_panel_fits_narrow_consoles(width: int) -> None:
+    screen, _ = render(OutputFormat.TABLE, width=width)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert max(cell_len(line) for line in text.splitlines()) <= width
