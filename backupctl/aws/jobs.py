@@ -47,16 +47,21 @@ class BackupReader:
         as_account = target.account_id if target.access is Access.ROLE else None
         return self._connector.client("backup", target.region, as_account)
 
-    # Credentials can expire between signing and arrival; botocore does not retry that, so
-    # one call (never the page generator) is retried once: signing it again renews them.
+    # Credentials can expire early (revoked, clocks apart) and botocore does not retry that:
+    # the account's credentials are renewed and this one call (never the page generator)
+    # is tried once more.
     @retry(retry=retry_if_exception(_expired), stop=stop_after_attempt(2), reraise=True)
     def _call(self, target: Target, operation: str, params: dict[str, Any], doing: str) -> Any:
+        roles = self._connector.roles if target.access is Access.ROLE else None
+        generation = roles.generation(target.account_id) if roles else 0
         try:
             return getattr(self._client(target), operation)(**params)
         except BackupctlError:
             raise
         except Exception as exc:
             error = translate(exc, doing=doing)
+            if roles is not None and _expired(error):
+                roles.renew(target.account_id, generation)
             if isinstance(error, AccessDeniedError) and target.access is Access.ORG_VIEW:
                 error = AccessDeniedError(f"{error.reason}; {ORG_VIEW_HINT}", error.code, doing)
             raise error from exc

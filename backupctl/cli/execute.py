@@ -94,22 +94,23 @@ def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
 
 
 def failure_lines(failures: Sequence[Failure]) -> list[str]:
-    """One line per account and reason, naming the regions and kinds it covers."""
-    groups: dict[tuple[str, str], tuple[set[str], set[str], int]] = {}
+    """One line per account and kind of error, naming the regions and kinds it covers.
+
+    Calls of one account fail alike (a denied role, a refused permission), so grouping by
+    the error's code names each failed target once; the first failure's words are shown.
+    """
+    groups: dict[tuple[str, str], list[Failure]] = {}
     for failure in failures:
-        reason = getattr(failure.error, "reason", str(failure.error))
-        key = (failure.target.account_id, reason)
-        regions, kinds, read = groups.setdefault(key, (set(), set(), 0))
-        regions.add(failure.target.region)
-        kinds.add(failure.kind.value)
-        groups[key] = (regions, kinds, read + failure.jobs_read)
+        code = getattr(failure.error, "code", None) or type(failure.error).__name__
+        groups.setdefault((failure.target.account_id, code), []).append(failure)
     lines = []
-    for (account, reason), (regions, kinds, read) in sorted(groups.items()):
+    for (account, _), group in sorted(groups.items()):
         who = "all accounts" if account == "*" else f"account {account}"
+        regions = ", ".join(sorted({f.target.region for f in group}))
+        kinds = {f.kind.value for f in group}
         kinds_text = ", ".join(k for k in ("backup", "copy", "restore") if k in kinds)
+        reason = getattr(group[0].error, "reason", str(group[0].error))
+        read = sum(f.jobs_read for f in group)
         partial = f"; {read} jobs read before the failure were printed" if read else ""
-        lines.append(
-            f"could not read {who} in {', '.join(sorted(regions))} ({kinds_text} jobs): "
-            f"{reason}{partial}"
-        )
+        lines.append(f"could not read {who} in {regions} ({kinds_text} jobs): {reason}{partial}")
     return lines

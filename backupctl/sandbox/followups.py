@@ -39,8 +39,12 @@ class FollowUpGenerator:
             if parent:
                 children.setdefault(parent, []).append(job)
         sources = [job for job in _completed(backups) if "ParentJobId" not in job.record]
+        # Stacks are copied first: their copy rule is why composite copy jobs exist at all.
+        ordered = sorted(
+            self.rng.sample(sources, len(sources)), key=lambda job: job.job_id not in children
+        )
         jobs: list[Job] = []
-        for source in self.rng.sample(sources, len(sources)):
+        for source in ordered:
             if len(jobs) >= count:
                 break
             kids = children.get(source.job_id, [])

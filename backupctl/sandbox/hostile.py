@@ -6,9 +6,8 @@ exercised against them on the default data set.
 
 from __future__ import annotations
 
-_LONG_MESSAGE = ("Backup job failed because the resource changed during the backup window. " * 68)[
-    :5000
-]
+_SENTENCE = "Backup job failed because the resource changed during the backup window. "
+_LONG_MESSAGE = (_SENTENCE * (5000 // len(_SENTENCE) + 1))[:5000]
 
 HOSTILE_STRINGS: tuple[str, ...] = (
     # Rich markup: must print literally, not style or link.

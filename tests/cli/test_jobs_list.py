@@ -17,7 +17,10 @@ KINDS = ("backup", "copy", "restore")
 
 
 def expected(
-    sandbox: Sandbox, regions: tuple[str, ...], kinds: tuple[str, ...] = KINDS, account: str | None = None
+    sandbox: Sandbox,
+    regions: tuple[str, ...],
+    kinds: tuple[str, ...] = KINDS,
+    account: str | None = None,
 ) -> list[dict[str, Any]]:
     account = account or sandbox.dataset.management_account_id
     return newest_first(
@@ -98,7 +101,9 @@ def test_state_filter(cli: Invoke, sandbox: Sandbox, state: str) -> None:
 
 def test_a_kind_without_the_state_is_not_queried(cli: Invoke, sandbox: Sandbox) -> None:
     sandbox.counters.reset()
-    result = cli("jobs", "list", "--region", sandbox.dataset.regions[0], "--state", "EXPIRED", "-o", "json")
+    result = cli(
+        "jobs", "list", "--region", sandbox.dataset.regions[0], "--state", "EXPIRED", "-o", "json"
+    )
     assert result.exit_code == 0, result.stderr
     operations = {key[1] for key in sandbox.counters.requests}
     assert "ListBackupJobs" in operations
@@ -108,10 +113,21 @@ def test_a_kind_without_the_state_is_not_queried(cli: Invoke, sandbox: Sandbox) 
 def test_kind_and_resource_type_filters(cli: Invoke, sandbox: Sandbox) -> None:
     region = sandbox.dataset.regions[0]
     result = cli(
-        "jobs", "list", "--region", region, "--kind", "backup,copy", "--resource-type", "ebs", "-o", "json"
+        "jobs",
+        "list",
+        "--region",
+        region,
+        "--kind",
+        "backup,copy",
+        "--resource-type",
+        "ebs",
+        "-o",
+        "json",
     )
     assert result.exit_code == 0, result.stderr
-    want = [r for r in expected(sandbox, (region,), ("backup", "copy")) if r["resource_type"] == "EBS"]
+    want = [
+        r for r in expected(sandbox, (region,), ("backup", "copy")) if r["resource_type"] == "EBS"
+    ]
     assert want
     assert json.loads(result.stdout) == want
 
@@ -120,7 +136,9 @@ def test_since_until_window(cli: Invoke, sandbox: Sandbox) -> None:
     region = sandbox.dataset.regions[0]
     everything = expected(sandbox, (region,))
     since, until = everything[60]["created_at"], everything[20]["created_at"]
-    result = cli("jobs", "list", "--region", region, "--since", since, "--until", until, "-o", "json")
+    result = cli(
+        "jobs", "list", "--region", region, "--since", since, "--until", until, "-o", "json"
+    )
     assert result.exit_code == 0, result.stderr
     got = json.loads(result.stdout)
     assert got
@@ -134,7 +152,9 @@ def test_vault_filter_covers_copy_jobs_client_side(cli: Invoke, sandbox: Sandbox
     vault = copies[0]["vault_name"]
     result = cli("jobs", "list", "--region", region, "--vault", vault, "-o", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == [r for r in expected(sandbox, (region,)) if r["vault_name"] == vault]
+    assert json.loads(result.stdout) == [
+        r for r in expected(sandbox, (region,)) if r["vault_name"] == vault
+    ]
 
 
 def test_limit_gives_the_newest(cli: Invoke, sandbox: Sandbox) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +14,8 @@ from botocore.config import Config
 from backupctl.sandbox import Sandbox
 
 from .wiremodel import Recorder
+
+SandboxFactory = Callable[..., Sandbox]  # the sandbox_factory fixture
 
 
 def client(

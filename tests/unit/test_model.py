@@ -10,7 +10,15 @@ from pathlib import Path
 import botocore
 import pytest
 
-from backupctl.model import FIELDS, STATES, Kind, as_record, format_time, normalize, normalize_detail
+from backupctl.model import (
+    FIELDS,
+    STATES,
+    Kind,
+    as_record,
+    format_time,
+    normalize,
+    normalize_detail,
+)
 
 
 def _backup_model() -> dict[str, object]:
@@ -23,7 +31,11 @@ def _backup_model() -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("kind", "shape"),
-    [(Kind.BACKUP, "BackupJobState"), (Kind.COPY, "CopyJobState"), (Kind.RESTORE, "RestoreJobStatus")],
+    [
+        (Kind.BACKUP, "BackupJobState"),
+        (Kind.COPY, "CopyJobState"),
+        (Kind.RESTORE, "RestoreJobStatus"),
+    ],
 )
 def test_states_are_the_service_models(kind: Kind, shape: str) -> None:
     shapes = _backup_model()["shapes"]
@@ -46,7 +58,9 @@ def test_epoch_and_datetime_give_the_same_record() -> None:
     raw = {"BackupJobId": "A", "CreationDate": 1764201600.123, "State": "COMPLETED"}
     parsed = {**raw, "CreationDate": datetime(2025, 11, 27, 0, 0, 0, 123000, tzinfo=UTC)}
     assert normalize(Kind.BACKUP, raw, "1", "r") == normalize(Kind.BACKUP, parsed, "1", "r")
-    assert as_record(normalize(Kind.BACKUP, raw, "1", "r"))["created_at"] == "2025-11-27T00:00:00.123Z"
+    assert (
+        as_record(normalize(Kind.BACKUP, raw, "1", "r"))["created_at"] == "2025-11-27T00:00:00.123Z"
+    )
 
 
 def test_copy_job_maps_source_and_destination() -> None:
@@ -75,7 +89,12 @@ def test_copy_job_maps_source_and_destination() -> None:
 def test_restore_job_uses_status_and_source_resource() -> None:
     job = normalize(
         Kind.RESTORE,
-        {"RestoreJobId": "R", "Status": "ABORTED", "SourceResourceArn": "arn:res", "PercentDone": "12.5"},
+        {
+            "RestoreJobId": "R",
+            "Status": "ABORTED",
+            "SourceResourceArn": "arn:res",
+            "PercentDone": "12.5",
+        },
         "111122223333",
         "eu-west-1",
     )

@@ -1,0 +1,202 @@
+"""Every kind of response, success and error, parsed by botocore and walked against the model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from backupctl.sandbox import Faults, Sandbox, SandboxConfig
+
+from .clients import assume, client
+from .wiremodel import Recorder, check_response
+
+LISTS = (
+    ("list_backup_jobs", "BackupJobs"),
+    ("list_copy_jobs", "CopyJobs"),
+    ("list_restore_jobs", "RestoreJobs"),
+)
+
+
+def assert_faithful(recorder: Recorder) -> None:
+    assert recorder.responses, "no response was recorded"
+    for captured in recorder.responses:
+        problems = check_response(captured)
+        assert not problems, f"{captured.operation} {captured.status}: {problems[:5]}"
+
+
+def test_every_list_page_of_every_account_and_region_matches_the_model(sandbox: Sandbox) -> None:
+    recorder = Recorder()
+    for account in sandbox.dataset.active_accounts:
+        for region in sandbox.dataset.regions:
+            backup = client(sandbox, "backup", account.id, region, recorder=recorder)
+            for operation, member in LISTS:
+                response = getattr(backup, operation)()
+                assert response[member], f"{account.name} {region} has no {member}"
+    assert len(recorder.responses) == 3 * len(sandbox.dataset.active_accounts) * 2
+    assert_faithful(recorder)
+
+
+def _sample(sandbox: Sandbox, kind: str, account: str, region: str) -> list[dict[str, Any]]:
+    """A job in each state, every parent and child, and every hostile job."""
+    key = "Status" if kind == "restore" else "State"
+    jobs = sandbox.dataset.jobs(kind, account, region)
+    by_state = {job[key]: job for job in jobs}
+    family = [job for job in jobs if job.get("IsParent") or job.get("ParentJobId")]
+    hostile_ids = {place.job_id for place in sandbox.dataset.hostile_jobs()}
+    return [
+        *by_state.values(),
+        *family[:6],
+        *(j for j in jobs if j[kind.capitalize() + "JobId"] in hostile_ids),
+    ]
+
+
+def test_describe_of_every_state_parent_child_and_hostile_job_matches_the_model(
+    sandbox: Sandbox,
+) -> None:
+    recorder = Recorder()
+    account, region = sandbox.dataset.management_account_id, "us-east-1"
+    backup = client(sandbox, "backup", account, region, recorder=recorder)
+    calls = {
+        "backup": lambda job: backup.describe_backup_job(BackupJobId=job["BackupJobId"]),
+        "copy": lambda job: backup.describe_copy_job(CopyJobId=job["CopyJobId"]),
+        "restore": lambda job: backup.describe_restore_job(RestoreJobId=job["RestoreJobId"]),
+    }
+    for kind, call in calls.items():
+        for job in _sample(sandbox, kind, account, region):
+            call(job)
+    assert len(recorder.responses) > 20
+    assert_faithful(recorder)
+
+
+def test_organizations_and_sts_responses_match_the_model(sandbox: Sandbox) -> None:
+    recorder = Recorder()
+    org = client(sandbox, "organizations", recorder=recorder)
+    org.list_accounts(MaxResults=2)
+    org.describe_organization()
+    root = org.list_roots()["Roots"][0]["Id"]
+    org.list_children(ParentId=root, ChildType="ORGANIZATIONAL_UNIT")
+    org.list_children(ParentId=root, ChildType="ACCOUNT")
+    org.list_accounts_for_parent(ParentId=root)
+    sts = client(sandbox, "sts", recorder=recorder)
+    sts.get_caller_identity()
+    member = sandbox.dataset.active_accounts[1].id
+    sts.assume_role(
+        RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+        RoleSessionName="faithful",
+    )
+    assert {c.operation for c in recorder.responses} == {
+        "ListAccounts", "DescribeOrganization", "ListRoots", "ListChildren",
+        "ListAccountsForParent", "GetCallerIdentity", "AssumeRole",
+    }  # fmt: skip
+    assert_faithful(recorder)
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[Sandbox]:
+    """A small organization whose faults the scenarios below switch on and off."""
+    config = SandboxConfig(members=3, jobs_per_region=30, external_id="ext-1")
+    with Sandbox(config) as server:
+        yield server
+
+
+Call = Callable[[], object]
+Scenario = Callable[[Sandbox, Recorder], list[Call]]
+BOGUS = {"AccessKeyId": "AKIA000000000000ZZZZ", "SecretAccessKey": "x"}
+
+
+def _backup_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
+    loose = client(sb, "backup", recorder=rec, validate=False)
+    member = client(sb, "backup", sb.dataset.active_accounts[1].id, recorder=rec)
+    return [
+        lambda: loose.list_backup_jobs(MaxResults=5000),
+        lambda: loose.describe_backup_job(BackupJobId="00000000-0000-0000-0000-000000000000"),
+        lambda: member.list_copy_jobs(ByAccountId="*"),
+        lambda: client(sb, "backup", region="af-south-1", recorder=rec).list_restore_jobs(),
+        lambda: client(sb, "backup", region="xx-nowhere-1", recorder=rec).list_backup_jobs(),
+        lambda: client(sb, "backup", credentials=BOGUS, recorder=rec).list_backup_jobs(),
+    ]
+
+
+def _org_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
+    member = client(sb, "organizations", sb.dataset.active_accounts[1].id, recorder=rec)
+    org = client(sb, "organizations", recorder=rec, validate=False)
+    bogus = client(sb, "organizations", credentials=BOGUS, recorder=rec)
+    return [
+        lambda: member.list_accounts(),
+        lambda: org.list_accounts(NextToken="garbage"),
+        lambda: org.list_accounts(MaxResults=50),
+        lambda: org.list_children(ParentId="ou-zzzz-zzzzzzzz", ChildType="ACCOUNT"),
+        lambda: bogus.describe_organization(),
+    ]
+
+
+def _sts_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
+    sts = client(sb, "sts", recorder=rec, validate=False)
+    role = f"arn:aws:iam::{sb.dataset.active_accounts[1].id}:role/OrganizationAccountAccessRole"
+    return [
+        lambda: sts.assume_role(RoleArn=role.replace("OrganizationAccountAccessRole", "Other"),
+                                RoleSessionName="tests", ExternalId="ext-1"),
+        lambda: sts.assume_role(RoleArn=role, RoleSessionName="tests", DurationSeconds=60),
+        lambda: client(sb, "sts", credentials=BOGUS, recorder=rec).get_caller_identity(),
+    ]  # fmt: skip
+
+
+def _fault_errors(faults: Faults) -> Scenario:
+    def calls(sb: Sandbox, rec: Recorder) -> list[Call]:
+        sb.set_faults(faults)
+        return [
+            lambda: client(sb, "backup", recorder=rec).list_backup_jobs(),
+            lambda: client(sb, "organizations", recorder=rec).list_accounts(),
+            lambda: client(sb, "sts", recorder=rec).get_caller_identity(),
+        ]
+
+    return calls
+
+
+def _expired_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
+    sb.set_faults(Faults(credential_ttl=0.05))
+    creds = assume(sb, sb.dataset.management_account_id, ExternalId="ext-1")
+    time.sleep(0.1)
+    return [
+        lambda: client(sb, "backup", credentials=creds, recorder=rec).list_backup_jobs(),
+        lambda: client(sb, "organizations", credentials=creds, recorder=rec).list_accounts(),
+        lambda: client(sb, "sts", credentials=creds, recorder=rec).get_caller_identity(),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "codes"),
+    [
+        (_backup_errors, ["InvalidParameterValueException", "ResourceNotFoundException",
+                          "AccessDeniedException", "UnrecognizedClientException",
+                          "InvalidSignatureException", "UnrecognizedClientException"]),
+        (_org_errors, ["AccessDeniedException", "InvalidInputException", "InvalidInputException",
+                       "ParentNotFoundException", "UnrecognizedClientException"]),
+        (_sts_errors, ["AccessDenied", "ValidationError", "InvalidClientTokenId"]),
+        (_fault_errors(Faults(throttle_rate=1.0)),
+         ["ThrottlingException", "TooManyRequestsException", "Throttling"]),
+        (_fault_errors(Faults(error_rate=1.0)),
+         ["ServiceUnavailableException", "ServiceException", "InternalFailure"]),
+        (_expired_errors, ["ExpiredTokenException", "ExpiredTokenException", "ExpiredToken"]),
+    ],
+    ids=["backup", "organizations", "sts", "throttling", "5xx", "expired"],
+)  # fmt: skip
+def test_every_error_is_parsed_by_botocore_and_matches_the_model(
+    small: Sandbox, scenario: Scenario, codes: list[str]
+) -> None:
+    recorder = Recorder()
+    seen: list[str] = []
+    try:
+        for call in scenario(small, recorder):
+            with pytest.raises(ClientError) as raised:
+                call()
+            seen.append(raised.value.response["Error"]["Code"])
+    finally:
+        small.set_faults(Faults())
+    assert seen == codes
+    assert all(captured.status >= 400 for captured in recorder.responses)
+    assert_faithful(recorder)

@@ -1,0 +1,160 @@
+"""Each fault, switched on at construction or at run time, and counted."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
+
+from backupctl.sandbox import Faults, Sandbox, SandboxConfig
+
+from .clients import SandboxFactory, assume, client
+
+
+@pytest.fixture(scope="module")
+def faulty() -> Iterator[Sandbox]:
+    """A small organization whose faults each test sets, and clears after itself."""
+    with Sandbox(SandboxConfig(members=3, jobs_per_region=60)) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _clear(faulty: Sandbox) -> Iterator[None]:
+    faulty.set_faults(Faults())
+    faulty.counters.reset()
+    yield
+    faulty.set_faults(Faults())
+
+
+def code_of(call: object, *args: object, **kwargs: object) -> str:
+    with pytest.raises(ClientError) as raised:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return str(raised.value.response["Error"]["Code"])
+
+
+def test_latency_delays_every_request(faulty: Sandbox) -> None:
+    backup = client(faulty, "backup")
+    backup.list_backup_jobs(MaxResults=1)
+    faulty.set_faults(Faults(latency=0.15))
+    started = time.perf_counter()
+    backup.list_backup_jobs(MaxResults=1)
+    client(faulty, "sts").get_caller_identity()
+    assert time.perf_counter() - started >= 0.3
+    assert faulty.counters.faults["latency"] == 2
+
+
+def test_throttling_and_errors_follow_their_rates(faulty: Sandbox) -> None:
+    faulty.set_faults(Faults(throttle_rate=0.3, error_rate=0.2, seed=1))
+    backup = client(faulty, "backup")
+    outcomes: Counter[str] = Counter()
+    for _ in range(300):
+        try:
+            backup.list_copy_jobs(MaxResults=1)
+            outcomes["ok"] += 1
+        except ClientError as error:
+            outcomes[error.response["Error"]["Code"]] += 1
+    # Throttled first at 30%, then 20% of the rest fail: 30% and 14% expected.
+    assert 60 <= outcomes["ThrottlingException"] <= 120
+    assert 22 <= outcomes["ServiceUnavailableException"] <= 70
+    faults = faulty.counters.faults
+    assert faults["throttle"] == outcomes["ThrottlingException"]
+    assert faults["error"] == outcomes["ServiceUnavailableException"]
+
+
+def test_deny_assume_role_by_account_name(faulty: Sandbox) -> None:
+    faulty.set_faults(Faults(deny_assume_role=frozenset({"security"})))
+    security = next(acct.id for acct in faulty.dataset.accounts if acct.name == "security")
+    assert faulty.faults.deny_assume_role == frozenset({security})
+    with pytest.raises(ClientError) as raised:
+        assume(faulty, security)
+    assert raised.value.response["Error"]["Code"] == "AccessDenied"
+    assert assume(faulty, faulty.dataset.active_accounts[2].id)["AccessKeyId"]
+    assert faulty.counters.faults["deny_assume_role"] == 1
+
+
+def test_deny_backup_as_caller_and_by_account_id(faulty: Sandbox) -> None:
+    member = faulty.dataset.active_accounts[1].id
+    faulty.set_faults(Faults(deny_backup=frozenset({member})))
+    assert code_of(client(faulty, "backup", member).list_backup_jobs) == "AccessDeniedException"
+    management = client(faulty, "backup")
+    assert code_of(management.list_restore_jobs, ByAccountId=member) == "AccessDeniedException"
+    assert management.list_restore_jobs()["RestoreJobs"]  # the others are unaffected
+    assert faulty.counters.faults["deny_backup"] == 2
+
+
+def test_looping_token_repeats_forever(faulty: Sandbox) -> None:
+    member = faulty.dataset.active_accounts[1].id
+    faulty.set_faults(Faults(looping_token_accounts=frozenset({member})))
+    for backup, params in (
+        (client(faulty, "backup", member), {}),
+        (client(faulty, "backup"), {"ByAccountId": member}),
+    ):
+        first = backup.list_backup_jobs(MaxResults=5, **params)["NextToken"]
+        tokens = [
+            backup.list_backup_jobs(MaxResults=5, NextToken=first, **params)["NextToken"]
+            for _ in range(4)
+        ]
+        assert tokens == [first] * 4
+    assert "NextToken" not in client(faulty, "backup", member).list_copy_jobs()
+
+
+def test_cycling_tokens_go_a_b_a(faulty: Sandbox) -> None:
+    member = faulty.dataset.active_accounts[1].id
+    faulty.set_faults(Faults(cycling_token_accounts=frozenset({member})))
+    backup = client(faulty, "backup", member)
+    a = backup.list_backup_jobs(MaxResults=5)["NextToken"]
+    b = backup.list_backup_jobs(MaxResults=5, NextToken=a)["NextToken"]
+    again = backup.list_backup_jobs(MaxResults=5, NextToken=b)["NextToken"]
+    assert a != b
+    assert again == a
+    assert faulty.counters.faults["cycling_token"] == 3
+
+
+def test_a_hung_account_never_answers_and_stop_is_prompt(sandbox_factory: SandboxFactory) -> None:
+    sandbox = sandbox_factory(members=2, jobs_per_region=10)
+    member = sandbox.dataset.active_accounts[1].id
+    sandbox.set_faults(Faults(hang_accounts=frozenset({member})))
+    hung = client(sandbox, "backup", member, read_timeout=0.3)
+    with pytest.raises(ReadTimeoutError):
+        hung.list_backup_jobs()
+    assert client(sandbox, "backup").list_backup_jobs(MaxResults=1)["BackupJobs"]
+    with pytest.raises(ReadTimeoutError):
+        client(sandbox, "backup", read_timeout=0.3).list_backup_jobs(ByAccountId=member)
+    # Another request still hangs in the server while it stops.
+    waiting = threading.Thread(
+        target=lambda: _swallow(client(sandbox, "backup", member).list_copy_jobs)
+    )
+    waiting.start()
+    time.sleep(0.1)
+    started = time.perf_counter()
+    sandbox.stop()
+    assert time.perf_counter() - started < 1.0
+    waiting.join(timeout=5)
+    assert not waiting.is_alive()
+    assert sandbox.counters.faults["hang"] == 3
+
+
+def _swallow(call: object) -> None:
+    try:
+        call()  # type: ignore[operator]
+    except Exception:  # the server dropped the connection: that is the point
+        pass
+
+
+def test_faults_set_at_construction(sandbox_factory: SandboxFactory) -> None:
+    sandbox = sandbox_factory(members=1, jobs_per_region=10, faults=Faults(throttle_rate=1.0))
+    assert code_of(client(sandbox, "organizations").list_roots) == "TooManyRequestsException"
+    assert code_of(client(sandbox, "sts").get_caller_identity) == "Throttling"
+    sandbox.set_faults(Faults())
+    assert client(sandbox, "sts").get_caller_identity()["Account"]
+
+
+def test_bad_faults_are_refused(faulty: Sandbox) -> None:
+    with pytest.raises(ValueError, match="throttle_rate"):
+        Faults(throttle_rate=1.5)
+    with pytest.raises(ValueError, match="no account"):
+        faulty.set_faults(Faults(hang_accounts=frozenset({"nobody"})))
