@@ -86,12 +86,34 @@ def expected_record(kind: str, job: dict[str, Any], region: str) -> dict[str, An
     record["backup_plan_arn"] = created_by.get("BackupPlanArn")
     record["backup_rule_id"] = created_by.get("BackupRuleId")
     order = (
-        "kind job_id account_id region state status_message message_category resource_type "
-        "resource_arn resource_name vault_name vault_arn destination_vault_arn recovery_point_arn "
-        "destination_recovery_point_arn created_resource_arn created_at completed_at percent_done "
-        "backup_size_bytes bytes_transferred iam_role_arn backup_plan_id backup_plan_arn "
-        "backup_rule_id parent_job_id is_parent"
-    ).split()
+        "kind",
+        "job_id",
+        "account_id",
+        "region",
+        "state",
+        "status_message",
+        "message_category",
+        "resource_type",
+        "resource_arn",
+        "resource_name",
+        "vault_name",
+        "vault_arn",
+        "destination_vault_arn",
+        "recovery_point_arn",
+        "destination_recovery_point_arn",
+        "created_resource_arn",
+        "created_at",
+        "completed_at",
+        "percent_done",
+        "backup_size_bytes",
+        "bytes_transferred",
+        "iam_role_arn",
+        "backup_plan_id",
+        "backup_plan_arn",
+        "backup_rule_id",
+        "parent_job_id",
+        "is_parent",
+    )
     return {name: record[name] for name in order}
 
 
