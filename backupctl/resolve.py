@@ -85,13 +85,22 @@ class Plan:
     all_regions: bool = False
 
 
-def resolve(connector: Connector, options: TargetOptions) -> Plan:
-    """Accounts x regions, and how each account is reached."""
+def resolve(connector: Connector, options: TargetOptions, *, list_org: bool = False) -> Plan:
+    """Accounts x regions, and how each account is reached.
+
+    The org view of ``--account all`` reads every account with ``ByAccountId=*`` and needs
+    no account list; ``list_org`` asks Organizations for it all the same (to show it).
+    """
     from backupctl.aws.org import organization_accounts, ou_accounts
 
     regions = _regions(connector, options)
     caller = connector.caller_account()
     skipped: list[Account] = []
+    org_wide = options.all_accounts and not options.role
+    if org_wide and not list_org:
+        plan = Plan(caller, Access.ORG_VIEW, regions, [], all_regions=options.all_regions)
+        plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
+        return plan
     if options.all_accounts or options.ou:
         found = (
             organization_accounts(connector)

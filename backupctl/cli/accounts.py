@@ -77,7 +77,7 @@ def list_accounts(
     with reported(app_state):
         fmt = parse_output(output)
         options = TargetOptions(tuple(account or ()), ou, tuple(region or ()), role, external_id)
-        connector, plan = connect(app_state, Where(options.validate(), profile, 4))
+        connector, plan = connect(app_state, Where(options.validate(), profile, 4), list_org=True)
         role_arn = connector.roles.template if connector.roles else None
         rows = _rows(plan, role_arn)
         out = app_state.stdout

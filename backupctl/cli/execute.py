@@ -27,7 +27,7 @@ class Where:
     concurrency: int
 
 
-def connect(app: AppState, where: Where) -> tuple[Connector, Plan]:
+def connect(app: AppState, where: Where, *, list_org: bool = False) -> tuple[Connector, Plan]:
     """A connector and the resolved targets (STS and, for --account all/--ou, Organizations)."""
     from backupctl.aws.sessions import Connector
     from backupctl.resolve import resolve
@@ -37,7 +37,7 @@ def connect(app: AppState, where: Where) -> tuple[Connector, Plan]:
         explicit_region = None
     settings = app.aws_settings(where.profile, explicit_region, where.concurrency)
     connector = Connector(settings, where.targets.role, where.targets.external_id)
-    return connector, resolve(connector, where.targets)
+    return connector, resolve(connector, where.targets, list_org=list_org)
 
 
 def fan_out(

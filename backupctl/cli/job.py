@@ -62,15 +62,16 @@ def describe(
         tries = [(t, k) for t in describe_targets(plan) for k in kinds]
         cancel = threading.Event()
         try:
+            # gather() drops None results; a 1-tuple keeps "not here" in its place in the list.
             results = gather(
-                lambda tk: reader.describe(tk[0], tk[1], job_id),
+                lambda tk: (reader.describe(tk[0], tk[1], job_id),),
                 tries,
                 concurrency=concurrency,
                 cancel=cancel,
             )
         finally:
             cancel.set()
-        found = [r for r in results if isinstance(r, JobDetail)]
+        found = [r[0] for r in results if isinstance(r, tuple) and isinstance(r[0], JobDetail)]
         failures = [
             Failure(t, k, r)
             for (t, k), r in zip(tries, results, strict=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import signal
 import threading
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -22,6 +22,46 @@ _LISTED_ACCOUNTS = 20  # past this, the description counts accounts instead of l
 Accounts = list[str] | None
 
 
+def _data(help_: str, **extra: Any) -> Any:
+    return typer.Option(help=help_, rich_help_panel=_DATA, **extra)
+
+
+def _fault(help_: str, **extra: Any) -> Any:
+    return typer.Option(help=help_, rich_help_panel=_FAULTS, **extra)
+
+
+def _accounts(help_: str) -> Any:
+    return typer.Option(help=help_, rich_help_panel=_FAULTS, metavar="ACCOUNT")
+
+
+Seed = Annotated[int, _data("Seed of the data set.")]
+Members = Annotated[int, _data("Member accounts.", min=0)]
+Regions = Annotated[
+    list[str] | None,
+    _data("A region holding data (repeatable). [default: us-east-1, eu-west-1]", metavar="REGION"),
+]
+JobsPerRegion = Annotated[int, _data("Jobs per account and region.", min=0)]
+RoleName = Annotated[str, _data("The role AssumeRole accepts.")]
+ExternalId = Annotated[str | None, _data("The external id AssumeRole requires.")]
+DelegatedAdmin = Annotated[
+    str | None, _data("An account that may read the whole organization.", metavar="ACCOUNT")
+]
+Monitoring = Annotated[bool, _data("Whether ByAccountId may name other accounts.")]
+Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
+Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
+Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
+ThrottleRate = Annotated[float, _fault("Share of requests throttled.", min=0.0, max=1.0)]
+ErrorRate = Annotated[float, _fault("Share of requests answered with a 5xx.", min=0.0, max=1.0)]
+CredentialTtl = Annotated[
+    float | None, _fault("Seconds until assumed-role credentials expire.", min=0.0)
+]
+DenyAssumeRole = Annotated[Accounts, _accounts("AssumeRole into this account is refused.")]
+DenyBackup = Annotated[Accounts, _accounts("Backup calls for this account are refused.")]
+LoopingToken = Annotated[Accounts, _accounts("ListBackupJobs repeats its NextToken forever.")]
+CyclingToken = Annotated[Accounts, _accounts("ListBackupJobs tokens cycle A, B, A.")]
+Hang = Annotated[Accounts, _accounts("Backup calls for this account never answer.")]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``sandbox`` command to the root app."""
     app.command("sandbox")(sandbox)
@@ -29,89 +69,31 @@ def register(app: typer.Typer) -> None:
 
 def sandbox(
     ctx: typer.Context,
-    seed: Annotated[int, typer.Option(help="Seed of the data set.", rich_help_panel=_DATA)] = 7,
-    members: Annotated[
-        int, typer.Option(min=0, help="Member accounts.", rich_help_panel=_DATA)
-    ] = 8,
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--region",
-            help="A region holding data (repeatable). [default: us-east-1, eu-west-1]",
-            rich_help_panel=_DATA,
-        ),
-    ] = None,
-    jobs_per_region: Annotated[
-        int, typer.Option(min=0, help="Jobs per account and region.", rich_help_panel=_DATA)
-    ] = 400,
-    role_name: Annotated[
-        str, typer.Option(help="The role AssumeRole accepts.", rich_help_panel=_DATA)
-    ] = "OrganizationAccountAccessRole",
-    external_id: Annotated[
-        str | None, typer.Option(help="The external id AssumeRole requires.", rich_help_panel=_DATA)
-    ] = None,
-    delegated_admin: Annotated[
-        str | None,
-        typer.Option(
-            help="An account that may read the whole organization.", rich_help_panel=_DATA
-        ),
-    ] = None,
-    cross_account_monitoring: Annotated[
-        bool,
-        typer.Option(help="Whether ByAccountId may name other accounts.", rich_help_panel=_DATA),
-    ] = True,
-    port: Annotated[
-        int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
-    ] = 0,
-    warm: Annotated[
-        bool, typer.Option(help="Generate every job before printing the environment.")
-    ] = False,
-    latency: Annotated[
-        float,
-        typer.Option(min=0.0, help="Seconds added to every request.", rich_help_panel=_FAULTS),
-    ] = 0.0,
-    throttle_rate: Annotated[
-        float,
-        typer.Option(
-            min=0.0, max=1.0, help="Share of requests throttled.", rich_help_panel=_FAULTS
-        ),
-    ] = 0.0,
-    error_rate: Annotated[
-        float,
-        typer.Option(
-            min=0.0, max=1.0, help="Share of requests answered with a 5xx.", rich_help_panel=_FAULTS
-        ),
-    ] = 0.0,
-    deny_assume_role: Annotated[
-        Accounts,
-        typer.Option(help="AssumeRole into this account is refused.", rich_help_panel=_FAULTS),
-    ] = None,
-    deny_backup: Annotated[
-        Accounts,
-        typer.Option(help="Backup calls for this account are refused.", rich_help_panel=_FAULTS),
-    ] = None,
-    credential_ttl: Annotated[
-        float | None,
-        typer.Option(
-            min=0.0, help="Seconds until assumed-role credentials expire.", rich_help_panel=_FAULTS
-        ),
-    ] = None,
-    looping_token: Annotated[
-        Accounts,
-        typer.Option(help="ListBackupJobs repeats its NextToken forever.", rich_help_panel=_FAULTS),
-    ] = None,
-    cycling_token: Annotated[
-        Accounts, typer.Option(help="ListBackupJobs tokens cycle A, B, A.", rich_help_panel=_FAULTS)
-    ] = None,
-    hang: Annotated[
-        Accounts,
-        typer.Option(help="Backup calls for this account never answer.", rich_help_panel=_FAULTS),
-    ] = None,
+    seed: Seed = 7,
+    members: Members = 8,
+    region: Regions = None,
+    jobs_per_region: JobsPerRegion = 400,
+    role_name: RoleName = "OrganizationAccountAccessRole",
+    external_id: ExternalId = None,
+    delegated_admin: DelegatedAdmin = None,
+    cross_account_monitoring: Monitoring = True,
+    port: Port = 0,
+    warm: Warm = False,
+    latency: Latency = 0.0,
+    throttle_rate: ThrottleRate = 0.0,
+    error_rate: ErrorRate = 0.0,
+    deny_assume_role: DenyAssumeRole = None,
+    deny_backup: DenyBackup = None,
+    credential_ttl: CredentialTtl = None,
+    looping_token: LoopingToken = None,
+    cycling_token: CyclingToken = None,
+    hang: Hang = None,
 ) -> None:
     """Serve a simulated AWS Organization (Organizations, STS, AWS Backup) on 127.0.0.1.
 
-    Prints the environment for a shell on stdout (export lines, ready for eval) and a
-    description of the organization on stderr; serves until Ctrl-C or SIGTERM.
+    Prints the environment a shell needs on stdout, as export lines ready for eval.
+
+    Describes the organization on stderr, and serves until Ctrl-C or SIGTERM.
     """
     from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from backupctl.sandbox import paging
@@ -26,6 +26,16 @@ _MEMBERS = {"backup": b"BackupJobs", "copy": b"CopyJobs", "restore": b"RestoreJo
 _NOUNS = {"backup": "Backup job", "copy": "Copy job", "restore": "Restore job"}
 _DEFAULT_PAGE = 1000
 _CACHED_QUERIES = 256
+_QueryKey = tuple[str, str, str, tuple[tuple[str, str], ...]]  # kind, scope, region, filters
+
+
+class _Position(NamedTuple):
+    """Where a page sits: its offset, where it ends, the cycle's way back, the query."""
+
+    offset: int
+    end: int
+    back: int
+    digest: bytes
 
 
 def _invalid(message: str) -> ServiceError:
@@ -52,8 +62,7 @@ class BackupService:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, str, str, tuple[tuple[str, str], ...]], list[Job]]
-        self._cache = OrderedDict()
+        self._cache: OrderedDict[_QueryKey, list[Job]] = OrderedDict()
 
     def operation(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
         """The operation named by the method and path."""
@@ -182,7 +191,8 @@ class BackupService:
         end = offset + len(page)
         next_token = paging.encode(end, digest) if end < len(jobs) else None
         if kind == "backup":
-            next_token = self._broken_token(call, scope, token, next_token, (end, back, digest))
+            position = _Position(offset, end, back, digest)
+            next_token = self._broken_token(call, scope, token, next_token, position)
         return Response(200, _page_body(kind, page, next_token))
 
     def _matching(self, kind: str, scope: str, region: str, job_filter: JobFilter) -> list[Job]:
@@ -209,12 +219,14 @@ class BackupService:
         scope: str,
         token: str | None,
         next_token: str | None,
-        position: tuple[int, int, bytes],
+        position: _Position,
     ) -> str | None:
-        """The NextToken a broken paginator sends: the same one forever, or A→B→A."""
+        """The NextToken a broken paginator sends: the same one forever, or A→B→A.
+
+        ``*`` names no account, so these per-account faults never touch it."""
         faults = self.runtime.faults
         accounts = {call.identity.account_id, scope}
-        end, back, digest = position
+        offset, end, back, digest = position
         if accounts & faults.looping_token_accounts:
             self.runtime.fault("looping_token")
             return token or paging.encode(end, digest)
@@ -224,7 +236,6 @@ class BackupService:
                 return paging.encode(end, digest)  # A
             if back:
                 return paging.encode(back, digest)  # B → A
-            offset = paging.decode(token, digest)[0]
             return paging.encode(end, digest, back=offset)  # A → B
         return next_token
 
@@ -243,7 +254,13 @@ def _page_size(value: str | None) -> int:
 
 def _page_body(kind: str, page: list[Job], next_token: str | None) -> bytes:
     """The List output: the pre-serialized members joined, and the token."""
-    parts: list[Any] = [b'{"', _MEMBERS[kind], b'":[', b",".join(job.listed for job in page), b"]"]
+    parts: list[bytes] = [
+        b'{"',
+        _MEMBERS[kind],
+        b'":[',
+        b",".join(job.listed for job in page),
+        b"]",
+    ]
     if next_token is not None:
         parts += [b',"NextToken":"', next_token.encode(), b'"']
     parts.append(b"}")

@@ -18,9 +18,9 @@ from backupctl.sandbox.jobset import (
     JobSet,
     build_jobset,
     project,
-    serialize,
 )
 from backupctl.sandbox.organization import Account, OrganizationalUnit, build_organization
+from backupctl.sandbox.wire import dumps
 
 _EMPTY = JobSet()
 
@@ -151,7 +151,7 @@ class Dataset:
 def describe_body(job: Job) -> bytes:
     """The Describe output for ``job``, serialized."""
     body = project(job.kind, job.record, DESCRIBE_SHAPES)
-    return serialize({"CopyJob": body} if job.kind == "copy" else body)
+    return dumps({"CopyJob": body} if job.kind == "copy" else body)
 
 
 def _check_kind(kind: str) -> None:

@@ -15,13 +15,7 @@ _GIB = 1024**3
 # (resource type, weight, name templates, size range in GiB or None when AWS reports none,
 #  duration range in minutes)
 _CATALOG: tuple[tuple[str, int, tuple[str, ...], tuple[int, int] | None, tuple[int, int]], ...] = (
-    (
-        "EC2",
-        22,
-        ("{b}-api-{n}", "{b}-worker-{n}", "{b}-bastion", "{b}-batch-{n}"),
-        (8, 500),
-        (10, 60),
-    ),
+    ("EC2", 22, ("{b}-api-{n}", "{b}-worker-{n}", "{b}-batch-{n}"), (8, 500), (10, 60)),
     ("EBS", 18, ("{b}-data-vol-{n}", "{b}-logs-vol-{n}"), (20, 2000), (10, 45)),
     ("RDS", 15, ("{b}-db", "{b}-reporting-db", "{b}-db-{n}"), (0, 0), (5, 30)),
     ("Aurora", 8, ("{b}-aurora", "{b}-aurora-{n}"), None, (5, 20)),

@@ -46,7 +46,12 @@ class Job:
 
 def weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
     """One name from a (name, weight) table."""
-    return rng.choices([name for name, _ in table], [weight for _, weight in table])[0]
+    point = rng.random() * sum(weight for _, weight in table)
+    for name, weight in table:
+        point -= weight
+        if point < 0:
+            return name
+    return table[-1][0]
 
 
 def percent(value: float) -> str:
@@ -107,7 +112,8 @@ class BackupGenerator:
             return None
         return self.rng.choice(self.estate.plans)
 
-    def _fields(self, resource: Resource) -> dict[str, str]:
+    def _fields(self, resource: Resource, vault_arn: str) -> dict[str, str]:
+        """What a status message may name."""
         estate = self.estate
         return {
             "arn": resource.arn,
@@ -115,7 +121,7 @@ class BackupGenerator:
             "type": resource.type,
             "role": estate.role_arn,
             "key": estate.kms_key_arn,
-            "vault": estate.vault_arn("Default"),
+            "vault": vault_arn,
             "region": estate.region,
             "account": estate.account_id,
         }
@@ -195,7 +201,7 @@ class BackupGenerator:
             record["ExpectedCompletionDate"] = stamp(record["CreationDate"] + duration)
             record["BytesTransferred"] = int((size or 0) * done / 100)
             return
-        fields = self._fields(resource)
+        fields = self._fields(resource, record["BackupVaultArn"])
         if state == "COMPLETED":
             record["PercentDone"] = percent(100.0)
             if size is not None:

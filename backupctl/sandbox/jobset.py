@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -13,6 +12,7 @@ from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.ids import stable_rng
 from backupctl.sandbox.jobs import BackupGenerator, Job
 from backupctl.sandbox.models import shape_members
+from backupctl.sandbox.wire import dumps
 
 KINDS = ("backup", "copy", "restore")
 LIST_SHAPES = {"backup": "BackupJob", "copy": "CopyJob", "restore": "RestoreJobsListMember"}
@@ -62,11 +62,6 @@ def project(kind: str, record: dict[str, Any], shapes: dict[str, str]) -> dict[s
     return {key: record[key] for key in shape_members("backup", shapes[kind]) if key in record}
 
 
-def serialize(value: Any) -> bytes:
-    """Compact UTF-8 JSON, as AWS sends it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def build_jobset(
     seed: int,
     account: tuple[str, str],
@@ -104,7 +99,7 @@ def build_jobset(
     for kind, jobs in by_kind.items():
         jobs.sort(key=lambda job: job.sort_key)
         for job in jobs:
-            job.listed = serialize(project(kind, job.record, LIST_SHAPES))
+            job.listed = dumps(project(kind, job.record, LIST_SHAPES))
         jobset.jobs[kind] = jobs
         jobset.index[kind] = {job.job_id: job for job in jobs}
     return jobset

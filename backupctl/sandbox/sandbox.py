@@ -48,6 +48,7 @@ class Sandbox:
         if self._server is not None:
             return self
         server = SandboxServer((self.config.host, self.config.port), self._runtime)
+        self._runtime.stopping.clear()
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,

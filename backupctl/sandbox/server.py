@@ -1,5 +1,10 @@
 """The HTTP server: reads the SigV4 credential scope, identifies the caller, injects
-faults, and hands the request to the service; plus the ``/_sandbox/`` admin endpoints."""
+faults, and hands the request to the service.
+
+Admin endpoints, for a benchmark that runs the sandbox in another process:
+``GET /_sandbox/counters``, ``POST /_sandbox/reset`` (zero the counters) and
+``POST /_sandbox/warm`` (generate every job now).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,9 @@ class SandboxServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops connection bursts from a wide fan-out,
+    # and a dropped SYN costs the client a one-second retransmit.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], runtime: Runtime) -> None:
         super().__init__(address, _Handler)
@@ -70,6 +78,9 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in one write; no Nagle delay either way.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, True)
+        if self.server.runtime.stopping.is_set():  # accepted while stopping: serve nothing
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
 
     def finish(self) -> None:
         self.server.track(self.connection, False)
@@ -115,6 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path == "/_sandbox/reset":
             counters.reset()
             return Response(200, dumps(counters.snapshot()))
+        if self.command == "POST" and self.path == "/_sandbox/warm":
+            self.server.runtime.dataset.warm()
+            return Response(200, dumps({"warm": True}))
         return Response(404, dumps({"message": f"no admin endpoint {self.command} {self.path}"}))
 
     def _dispatch(self, body: bytes) -> Response:
@@ -157,15 +171,15 @@ class _Handler(BaseHTTPRequestHandler):
                 runtime.fault("error")
                 raise service.unavailable()
             call = Call(
-                service.name,
-                operation,
-                region,
-                self.command,
-                url,
-                headers,
-                body,
-                identity,
-                request_id,
+                service=service.name,
+                operation=operation,
+                region=region,
+                method=self.command,
+                url=url,
+                headers=headers,
+                body=body,
+                identity=identity,
+                request_id=request_id,
             )
             response = service.handle(call)
         except ServiceError as error:

@@ -55,9 +55,12 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON, as AWS sends it."""
+    return _ENCODER.encode(value).encode()
 
 
 def epoch(moment: datetime) -> float:

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 
 from .clients import assume, client
-from .wiremodel import Recorder, check_response
+from .wiremodel import Recorder, check_json, check_response
 
 LISTS = (
     ("list_backup_jobs", "BackupJobs"),
@@ -26,6 +26,20 @@ def assert_faithful(recorder: Recorder) -> None:
     for captured in recorder.responses:
         problems = check_response(captured)
         assert not problems, f"{captured.operation} {captured.status}: {problems[:5]}"
+
+
+def test_the_checker_catches_every_kind_of_departure() -> None:
+    assert check_json("backup", "BackupJob", {"BackupJobId": "x", "CreationDate": 1.5}) == []
+    wrong = {
+        "Bogus": 1,
+        "CreationDate": "2026-11-27",
+        "IsParent": "no",
+        "BackupSizeInBytes": 1.5,
+        "State": "DONE",
+        "CreatedBy": {"BackupPlanId": 7},
+        "BackupOptions": {"WindowsVSS": None},
+    }
+    assert len(check_json("backup", "BackupJob", wrong)) == len(wrong)
 
 
 def test_every_list_page_of_every_account_and_region_matches_the_model(sandbox: Sandbox) -> None:
@@ -60,7 +74,7 @@ def test_describe_of_every_state_parent_child_and_hostile_job_matches_the_model(
     recorder = Recorder()
     account, region = sandbox.dataset.management_account_id, "us-east-1"
     backup = client(sandbox, "backup", account, region, recorder=recorder)
-    calls = {
+    calls: dict[str, Callable[[dict[str, Any]], object]] = {
         "backup": lambda job: backup.describe_backup_job(BackupJobId=job["BackupJobId"]),
         "copy": lambda job: backup.describe_copy_job(CopyJobId=job["CopyJobId"]),
         "restore": lambda job: backup.describe_restore_job(RestoreJobId=job["RestoreJobId"]),

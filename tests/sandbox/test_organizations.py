@@ -52,9 +52,13 @@ def test_the_page_limit_is_twenty(sandbox_factory: SandboxFactory) -> None:
 
 def _walk(org: Any, parent: str) -> tuple[list[str], int]:
     """Accounts below ``parent``, recursively, and the depth of the deepest OU."""
-    accounts = [c["Id"] for c in every(org.list_children, "Children", ParentId=parent, ChildType="ACCOUNT", MaxResults=2)]  # fmt: skip
+    children = every(
+        org.list_children, "Children", ParentId=parent, ChildType="ACCOUNT", MaxResults=2
+    )
+    accounts = [child["Id"] for child in children]
     depth = 0
-    for ou in every(org.list_children, "Children", ParentId=parent, ChildType="ORGANIZATIONAL_UNIT"):  # fmt: skip
+    ous = every(org.list_children, "Children", ParentId=parent, ChildType="ORGANIZATIONAL_UNIT")
+    for ou in ous:
         below, deeper = _walk(org, ou["Id"])
         accounts += below
         depth = max(depth, deeper + 1)

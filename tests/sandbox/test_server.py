@@ -30,6 +30,8 @@ def test_start_is_fast_and_stop_is_prompt() -> None:
     assert not sandbox.running
     with pytest.raises(RuntimeError):
         sandbox.endpoint_url  # noqa: B018 - the property raises once stopped
+    with sandbox:  # a stopped sandbox starts again, on a new port
+        assert client(sandbox, "sts").get_caller_identity()["Account"]
 
 
 def test_env_and_credentials(sandbox: Sandbox) -> None:
@@ -129,3 +131,5 @@ def test_admin_endpoints(sandbox_factory: SandboxFactory) -> None:
     assert sandbox.counters.total_requests() == 0
     status, _, _ = raw(sandbox, "GET", "/_sandbox/nothing")
     assert status == 404
+    status, _, body = raw(sandbox, "POST", "/_sandbox/warm")
+    assert (status, json.loads(body)) == (200, {"warm": True})

@@ -31,7 +31,7 @@ def test_assumed_credentials_call_backup_as_the_account(sandbox: Sandbox) -> Non
     assert creds["AccessKeyId"].startswith(f"ASIA{member}")
     identity = client(sandbox, "sts", credentials=creds).get_caller_identity()
     assert identity["Account"] == member
-    assert identity["Arn"] == f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/tests"  # fmt: skip
+    assert identity["Arn"] == f"arn:aws:sts::{member}:assumed-role/{sandbox.config.role_name}/tests"
     assert identity["UserId"].endswith(":tests")
     jobs = client(sandbox, "backup", credentials=creds).list_backup_jobs(MaxResults=5)
     assert {job["AccountId"] for job in jobs["BackupJobs"]} == {member}

@@ -1,0 +1,149 @@
+"""``backupctl sandbox``: prints the environment, describes the organization, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import IO
+
+import boto3
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from backupctl.cli.sandbox import register
+
+# The command as the root app mounts it, without depending on the rest of the CLI.
+APP = """
+import typer
+from backupctl.cli.sandbox import register
+app = typer.Typer()
+@app.callback()
+def root() -> None:
+    pass
+register(app)
+app()
+"""
+EXPORTS = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+)
+
+
+def clean_env() -> dict[str, str]:
+    """The test process's environment without any AWS setting of the developer's."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/backupctl"
+    return env
+
+
+def read_exports(stream: IO[str]) -> dict[str, str]:
+    exports: dict[str, str] = {}
+    for _ in EXPORTS:
+        words = shlex.split(stream.readline())
+        assert words[0] == "export"
+        name, _, value = words[1].partition("=")
+        exports[name] = value
+    return exports
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    """``backupctl sandbox`` running in a child process, and the environment it printed."""
+    args = ["--members", "3", "--jobs-per-region", "40", "--region", "us-east-1",
+            "--region", "eu-west-1", "--deny-backup", "security", "--latency", "0"]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", APP, "sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert process.stdout is not None
+        yield process, read_exports(process.stdout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_the_printed_environment_works_with_plain_boto3(
+    served: tuple[subprocess.Popen[str], dict[str, str]],
+) -> None:
+    process, exports = served
+    assert sorted(exports) == sorted(EXPORTS)
+    assert exports["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+    # The README's claim, verbatim.
+    claim = "import boto3; print(boto3.client('backup').list_backup_jobs()['BackupJobs'][0])"
+    result = subprocess.run(
+        [sys.executable, "-c", claim],
+        env={**clean_env(), **exports},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'BackupJobId':" in result.stdout
+    backup = boto3.client(
+        "backup",
+        endpoint_url=exports["AWS_ENDPOINT_URL"],
+        region_name=exports["AWS_REGION"],
+        aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"],
+    )
+    assert backup.list_copy_jobs(MaxResults=2)["CopyJobs"]
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
+    assert "OrganizationAccountAccessRole" in stderr
+    assert exports["AWS_ACCESS_KEY_ID"][4:16] in stderr  # the management account's id
+    assert "deny_backup=" in stderr
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    served: tuple[subprocess.Popen[str], dict[str, str]],
+) -> None:
+    process, _ = served
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+
+
+def runner_app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def root() -> None:
+        """The root."""
+
+    register(app)
+    return app
+
+
+def test_bad_options_exit_2_with_one_line() -> None:
+    result = CliRunner().invoke(runner_app(), ["sandbox", "--deny-backup", "nobody"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "no account 'nobody'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_help_lists_the_options() -> None:
+    result = CliRunner().invoke(runner_app(), ["sandbox", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--seed", "--members", "--region", "--jobs-per-region", "--port",
+                   "--role-name", "--external-id", "--latency", "--throttle-rate",
+                   "--error-rate", "--deny-assume-role", "--deny-backup", "--credential-ttl",
+                   "--looping-token", "--cycling-token", "--hang"):  # fmt: skip
+        assert option in result.stdout
