@@ -75,7 +75,7 @@ def list_accounts(
     """
     app_state = state(ctx)
     with reported(app_state):
-        fmt = parse_output(output)
+        fmt = parse_output(output, ctx)
         options = TargetOptions(tuple(account or ()), ou, tuple(region or ()), role, external_id)
         connector, plan = connect(app_state, Where(options.validate(), profile, 4), list_org=True)
         role_arn = connector.roles.template if connector.roles else None

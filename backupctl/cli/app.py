@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from backupctl import __version__
-from backupctl.cli import accounts, job, jobs, sandbox
+from backupctl.cli import accounts, job, jobs, report, sandbox
 from backupctl.cli.context import AppState, silence_stdout
 from backupctl.errors import ExitStatus
 
@@ -29,6 +29,7 @@ app = typer.Typer(
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(report.app, name="report")
 sandbox.register(app)
 
 
@@ -88,6 +89,9 @@ def _usage_error(exc: Exception, app_state: AppState) -> int:
     """Typer's (click's) own usage errors as one line; returns their exit code."""
     message = getattr(exc, "format_message", lambda: str(exc))()
     command = getattr(getattr(exc, "ctx", None), "command_path", "backupctl")
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # A bare command group: Typer has printed its help; the message is that help.
+        message = "missing command"
     app_state.warn(f"error: {message} (see '{command} --help')")
     return int(getattr(exc, "exit_code", ExitStatus.USAGE))
 

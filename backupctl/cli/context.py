@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
@@ -29,6 +30,7 @@ class AppState:
     # Tests pin these; None lets Rich read the terminal.
     force_terminal: bool | None = None
     width: int | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
@@ -119,6 +121,11 @@ def reported(app_state: AppState) -> Iterator[None]:
     except KeyboardInterrupt:
         app_state.warn("interrupted")
         raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
+    except BrokenPipeError:
+        # `| head` closed stdout: a normal end. Caught here because Typer would turn it
+        # into exit 1.
+        silence_stdout()
+        raise typer.Exit(int(ExitStatus.OK)) from None
 
 
 def silence_stdout() -> None:

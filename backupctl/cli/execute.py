@@ -72,19 +72,26 @@ def fan_out(
             progress.close()
 
 
-def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
-    """Name each failed target once on stderr; the exit status the failures call for."""
-    skipped_regions: dict[str, set[str]] = {}
+def real_failures(plan: Plan, outcome: Outcome) -> tuple[list[Failure], list[str]]:
+    """The failures that count, and the regions skipped because they are not enabled.
+
+    With ``--region all`` a region the account has not enabled is expected, not an error.
+    """
+    skipped: set[str] = set()
     failures: list[Failure] = []
     for failure in outcome.failures:
         if plan.all_regions and isinstance(failure.error, RegionNotEnabledError):
-            skipped_regions.setdefault(failure.target.region, set()).add(failure.target.account_id)
+            skipped.add(failure.target.region)
         else:
             failures.append(failure)
-    if skipped_regions:
-        app.warn(
-            "skipped regions not enabled for the account: " + ", ".join(sorted(skipped_regions))
-        )
+    return failures, sorted(skipped)
+
+
+def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
+    """Name each failed target once on stderr; the exit status the failures call for."""
+    failures, skipped = real_failures(plan, outcome)
+    if skipped:
+        app.warn("skipped regions not enabled for the account: " + ", ".join(skipped))
     for line in failure_lines(failures):
         app.warn(line)
     if not failures:

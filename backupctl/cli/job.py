@@ -51,7 +51,7 @@ def describe(
         if not _JOB_ID.match(job_id):
             raise UsageError(f"JOB_ID: {job_id!r} is not a job id")
         kinds = parse_kinds(kind or [])
-        fmt = parse_output(output)
+        fmt = parse_output(output, ctx)
         targets_options = TargetOptions(
             tuple(account or ()), ou, tuple(region or ()), role, external_id
         ).validate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 
@@ -21,13 +21,18 @@ from backupctl.resolve import TargetOptions
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 
 
-def parse_output(value: str) -> OutputFormat:
-    """``-o`` value, any case; UsageError when it is not a format."""
+def parse_output(value: str, ctx: typer.Context | None = None) -> OutputFormat:
+    """``-o`` value, any case; UsageError when it is not a format.
+
+    With ``ctx``, an error names BACKUPCTL_OUTPUT when that is where the value came from.
+    """
     try:
         return OutputFormat(value.strip().lower())
     except ValueError:
         valid = ", ".join(f.value for f in OutputFormat)
-        raise UsageError(f"--output: unknown format {value!r}; valid: {valid}") from None
+        source = ctx.get_parameter_source("output") if ctx is not None else None
+        name = "BACKUPCTL_OUTPUT" if getattr(source, "name", "") == "ENVIRONMENT" else "--output"
+        raise UsageError(f"{name}: unknown format {value!r}; valid: {valid}") from None
 
 
 def parse_fields(value: str | None) -> tuple[str, ...] | None:
@@ -55,8 +60,8 @@ def build_query(
     return Query(
         kinds=parse_kinds(kind or []),
         states=parse_states(state_ or []),
-        since=parse_when(since, now, option="--since") if since else None,
-        until=parse_when(until, now, option="--until") if until else None,
+        since=parse_when(since, now, option="--since") if since is not None else None,
+        until=parse_when(until, now, option="--until") if until is not None else None,
         resource_type=parse_resource_type(resource_type),
         resource_arn=resource_arn,
         vault=vault,
@@ -116,11 +121,11 @@ def list_jobs(
     """
     app_state = state(ctx)
     with reported(app_state):
-        now = datetime.now(UTC)
+        now = app_state.clock()
         query = build_query(
             kind, state_, since, until, resource_type, resource_arn, vault, limit, now
         )
-        fmt = parse_output(output)
+        fmt = parse_output(output, ctx)
         chosen_fields = parse_fields(fields)
         where = Where(
             TargetOptions(

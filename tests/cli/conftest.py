@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
@@ -48,8 +49,14 @@ def _no_local_aws_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/backupctl-tests/credentials")
 
 
-def invoke_on(sandbox: Sandbox, *args: str, width: int = 200, terminal: bool = False) -> Result:
-    """``backupctl ARGS`` against ``sandbox``, as if run with ``--sandbox``."""
+def invoke_on(
+    sandbox: Sandbox,
+    *args: str,
+    width: int = 200,
+    terminal: bool = False,
+    now: datetime | None = None,
+) -> Result:
+    """``backupctl ARGS`` against ``sandbox``, as with ``--sandbox``; ``now`` fixes the clock."""
     stdout, stderr = io.StringIO(), io.StringIO()
     state = AppState(
         sandbox_env=sandbox.env(),
@@ -58,6 +65,8 @@ def invoke_on(sandbox: Sandbox, *args: str, width: int = 200, terminal: bool = F
         force_terminal=terminal,
         width=width,
     )
+    if now is not None:
+        state.clock = lambda: now
     code = run(list(args), state)
     return Result(code, stdout.getvalue(), stderr.getvalue())
 

@@ -1,0 +1,37 @@
+"""Renderers of the ``report failures`` summary: plain text, Markdown and JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TextIO, assert_never
+
+from backupctl.summary import Summary
+
+
+class ReportFormat(StrEnum):
+    """The values of ``report failures -o``."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: datetime) -> None:
+    """Write the report in ``fmt`` to ``stream`` as one write."""
+    if fmt is ReportFormat.TEXT:
+        from backupctl.output.report.text import render_text
+
+        text = render_text(summary, now)
+    elif fmt is ReportFormat.MARKDOWN:
+        from backupctl.output.report.markdown import render_markdown
+
+        text = render_markdown(summary, now)
+    elif fmt is ReportFormat.JSON:
+        from backupctl.output.report.json import render_json
+
+        text = render_json(summary, now)
+    else:
+        assert_never(fmt)
+    stream.write(text)
+    stream.flush()

@@ -1,0 +1,66 @@
+"""What the text and Markdown reports share: the header's words and trimmed messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from backupctl.output.humanize import relative
+from backupctl.output.safe import safe_str
+from backupctl.summary import WITH_ISSUES, Summary
+
+MESSAGE_LIMIT = 300
+_ORDER = ("FAILED", "ABORTED", "EXPIRED", "PARTIAL", WITH_ISSUES)
+
+
+def when(moment: datetime | None, now: datetime) -> str:
+    """``2026-11-27 04:12 UTC (2h ago)``; cron mail is read later, so absolute time first."""
+    if moment is None:
+        return "unknown time"
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({relative(moment, now)})"
+
+
+def problem_words(problem: str) -> str:
+    """``COMPLETED_WITH_ISSUES`` -> ``completed with issues``; states stay as AWS spells them."""
+    return "completed with issues" if problem == WITH_ISSUES else problem
+
+
+def message(text: str | None) -> str:
+    """A status message on one line, inert on a terminal, cut to a readable length."""
+    if not text:
+        return "(no message)"
+    line = " ".join(safe_str(text).split())
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"
+
+
+def _rank(problem: str) -> int:
+    return _ORDER.index(problem) if problem in _ORDER else len(_ORDER)
+
+
+def header(summary: Summary, now: datetime) -> str:
+    """One line of totals: problems by kind and state, jobs seen, targets read."""
+    parts = []
+    for kind, counts in sorted(summary.by_kind_and_problem().items()):
+        ordered = sorted(
+            counts.items(), key=lambda kv: _ORDER.index(kv[0]) if kv[0] in _ORDER else 9
+        )
+        parts.append(f"{kind}: " + ", ".join(f"{n} {problem_words(p)}" for p, n in ordered))
+    problems = len(summary.problems)
+    noun = "problem" if problems == 1 else "problems"
+    window = f"since {when(summary.since, now)}" if summary.since else "in the last 30 days"
+    seen = (
+        f"{summary.jobs_seen:,} jobs"
+        if summary.issues_included
+        else (f"{summary.jobs_seen:,} failed/aborted/expired/partial jobs")
+    )
+    text = f"{problems} {noun} in {seen} {window}"
+    if parts:
+        text += " — " + "; ".join(parts)
+    if summary.already_reported:
+        text += f"; {summary.already_reported} reported before, left out"
+    return text + f"; {summary.targets_read} of {summary.targets} targets read"
+
+
+def target_line(account_id: str, region: str, kinds: str, reason: str) -> str:
+    """One unreadable target."""
+    who = "all accounts" if account_id == "*" else f"account {account_id}"
+    return f"{who} in {region} ({kinds} jobs): {safe_str(reason)}"

@@ -1,0 +1,37 @@
+"""The plain-text report: for a terminal or a cron mail, no colour, no markup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backupctl.output.report.common import header, message, problem_words, target_line, when
+from backupctl.output.safe import safe_str
+from backupctl.summary import Summary, problem_of
+
+
+def render_text(summary: Summary, now: datetime) -> str:
+    """The report as plain text lines."""
+    lines = [header(summary, now)]
+    if summary.unreadable:
+        lines += ["", "Could not read:"]
+        for target in summary.unreadable:
+            kinds = ", ".join(k.value for k in target.kinds)
+            lines.append("  " + target_line(target.account_id, target.region, kinds, target.reason))
+    for account in summary.groups():
+        name = f" ({safe_str(account.name)})" if account.name else ""
+        noun = "problem" if account.count == 1 else "problems"
+        lines += ["", f"account {account.account_id}{name}: {account.count} {noun}"]
+        for group in account.resources:
+            latest = group.latest
+            label = safe_str(group.resource)
+            if group.resource_name and group.resource_name not in group.resource:
+                label = f"{safe_str(group.resource_name)} {label}"
+            problems = problem_words(problem_of(latest) or "?")
+            count = f"{len(group.jobs)} x " if len(group.jobs) > 1 else ""
+            lines.append(f"  {label}")
+            lines.append(
+                f"    {count}{problems}, latest {when(latest.created_at, now)}, "
+                f"{latest.kind.value} job {latest.job_id} in {latest.region}"
+            )
+            lines.append(f"    {message(latest.status_message)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,214 @@
+"""Bad usage: exit 2, one line on stderr, nothing on stdout, and not one request made.
+
+Also ``--version``, every command's ``--help`` and ``BACKUPCTL_OUTPUT``. Typer prints help
+and the version with its own console on ``sys.stdout``, so those tests read ``capsys``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from backupctl import __version__
+from backupctl.sandbox import Sandbox
+from tests.cli.conftest import Invoke
+
+LIST = ("jobs", "list")
+DESCRIBE = ("job", "describe", "0B8CDD88-2231-D72A-B419-67B3DA15714B")
+ACCOUNTS = ("accounts", "list")
+
+# Options every command that calls AWS shares, with their bad values.
+WHERE = [
+    ("--account", "123"),
+    ("--account", "all,111111111111"),
+    ("--account", "1111111111111"),
+    ("--account", ""),
+    ("--region", "mars"),
+    ("--region", "all,us-east-1"),
+    ("--region", "us-east-1,"),
+    ("--ou", "bad"),
+    ("--ou", "ou-abcd-12345678", "--account", "111111111111"),
+    ("--role", "bad role{"),
+    ("--role", "arn:aws:iam::1:role/x"),
+    ("--external-id", "x"),
+    ("--external-id", "x", "--role", "R"),
+    ("--output", "xml"),
+    ("-o", "XML"),
+    ("-o", ""),
+    ("--nope",),
+    ("--account",),
+]
+WHICH = [
+    ("--state", "BROKEN"),
+    ("--state", "FAILED,"),
+    ("--kind", "snapshot"),
+    ("--since", "yesterday"),
+    ("--since", "7x"),
+    ("--since", "-1d"),
+    ("--since", ""),
+    ("--until", "2026-13-01"),
+    ("--since", "2026-11-02", "--until", "2026-11-01"),
+    ("--since", "2026-11-01T00:00:00Z", "--until", "2026-11-01T00:00:00Z"),
+    ("--limit", "0"),
+    ("--limit", "-3"),
+    ("--limit", "abc"),
+    ("--concurrency", "0"),
+    ("--concurrency", "100000"),
+    ("--fields", "nope"),
+    ("--fields", "state,state"),
+    ("--fields", ""),
+    ("--fields", "state,,job_id"),
+    ("--resource-arn", "not-an-arn"),
+    ("--resource-type", ""),
+    ("--vault", "bad vault!"),
+]
+CASES = [
+    *[(LIST, bad) for bad in WHERE + WHICH],
+    *[(DESCRIBE, bad) for bad in [*WHERE, ("--kind", "snapshot"), ("--concurrency", "0")]],
+    *[(ACCOUNTS, bad) for bad in WHERE],
+    (("job", "describe"), ()),
+    (("job", "describe", "a", "b"), ()),
+    (("job", "describe", "--kind", "backup"), ()),
+    (("jobs", "nope"), ()),
+    (("nope",), ()),
+    (("--nope",), ()),
+    (("jobs", "list", "--state"), ()),
+]
+
+
+def _id(case: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+    return " ".join((*case[0][:2], *case[1])) or "-"
+
+
+@pytest.mark.parametrize("case", CASES, ids=map(_id, CASES))
+def test_bad_usage_exits_2_with_one_line_and_no_request(
+    cli: Invoke, sandbox: Sandbox, case: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    command, bad = case
+    before = sandbox.counters.total_requests()
+    result = cli(*command, *bad)
+    assert result.exit_code == 2, result
+    assert result.stdout == ""
+    assert re.match(r"backupctl: error: \S.{10}", result.stderr), result.stderr
+    assert result.stderr.endswith("\n")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert sandbox.counters.total_requests() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("jobs", "list", "--state", "BROKEN"), "--state"),
+        (("jobs", "list", "--since", "7x"), "--since"),
+        (("jobs", "list", "--until", "2026-13-01"), "--until"),
+        (("jobs", "list", "--limit", "0"), "--limit"),
+        (("jobs", "list", "--fields", "nope"), "nope"),
+        (("jobs", "list", "--region", "mars"), "mars"),
+        (("job", "describe"), "JOB_ID"),
+        (("jobs", "list", "--nope"), "--nope"),
+    ],
+)
+def test_the_error_names_what_was_wrong(cli: Invoke, args: tuple[str, ...], named: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert named.lower() in result.stderr.lower()
+
+
+@pytest.mark.parametrize("spelling", ["JSON", "Json", " json "])
+def test_output_format_is_case_insensitive(cli: Invoke, sandbox: Sandbox, spelling: str) -> None:
+    result = cli("jobs", "list", "--limit", "2", "-o", spelling)
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_bare_command_group_shows_help_and_exits_2(
+    cli: Invoke, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sandbox.counters.total_requests()
+    for group in ((), ("jobs",), ("job",), ("accounts",)):
+        result = cli(*group)
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1
+        assert re.match(r"backupctl: error: \w", result.stderr), result.stderr
+        assert f"backupctl {' '.join(group)} --help".replace("  ", " ") in result.stderr
+        assert "Usage:" in capsys.readouterr().out
+    assert sandbox.counters.total_requests() == before
+
+
+def test_version(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert capsys.readouterr().out == f"backupctl {__version__}\n"
+
+
+HELP = {
+    (): ("--sandbox", "--debug", "--version", "jobs", "job", "accounts", "sandbox"),
+    ("jobs", "list"): (
+        "--kind", "--state", "--since", "--until", "--resource-type", "--resource-arn",
+        "--vault", "--limit", "--account", "--ou", "--region", "--role", "--external-id",
+        "--profile", "--concurrency", "--output", "--fields",
+    ),
+    ("job", "describe"): (
+        "JOB_ID", "--kind", "--account", "--ou", "--region", "--role", "--external-id",
+        "--profile", "--concurrency", "--output",
+    ),
+    ("accounts", "list"): (
+        "--account", "--ou", "--region", "--role", "--external-id", "--profile", "--output",
+    ),
+    ("sandbox",): ("--seed", "--members", "--region", "--port", "--latency"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", list(HELP), ids=lambda c: " ".join(c) or "backupctl")
+def test_every_command_has_help(
+    cli: Invoke, sandbox: Sandbox, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    before = sandbox.counters.total_requests()
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    shown = capsys.readouterr().out
+    for option in HELP[command]:
+        assert option.lower() in shown.lower(), option
+    assert sandbox.counters.total_requests() == before
+
+
+def test_root_help_lists_the_exit_codes(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--help").exit_code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for code in ("0", "1", "2", "3", "4", "5", "130"):
+        assert f" {code} " in shown, code
+    assert "Exit codes" in shown
+
+
+def test_backupctl_output_sets_the_default_and_o_overrides_it(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKUPCTL_OUTPUT", "json")
+    by_env = cli("jobs", "list", "--limit", "3")
+    assert by_env.exit_code == 0, by_env.stderr
+    records = json.loads(by_env.stdout)
+    assert len(records) == 3
+    overridden = cli("jobs", "list", "--limit", "3", "-o", "ndjson")
+    assert overridden.exit_code == 0, overridden.stderr
+    assert [json.loads(line) for line in overridden.stdout.splitlines()] == records
+    described = cli("job", "describe", records[0]["job_id"], "--kind", records[0]["kind"])
+    assert described.exit_code == 0, described.stderr
+    assert json.loads(described.stdout)["job_id"] == records[0]["job_id"]
+
+
+def test_a_bad_backupctl_output_is_usage_and_names_the_variable(
+    cli: Invoke, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKUPCTL_OUTPUT", "xml")
+    before = sandbox.counters.total_requests()
+    result = cli("jobs", "list")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "BACKUPCTL_OUTPUT" in result.stderr
+    assert sandbox.counters.total_requests() == before
+    assert cli("jobs", "list", "--limit", "1", "-o", "csv").exit_code == 0
