@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
 from backupctl.cli.execute import Where, connect
+from backupctl.cli.interrupt import interrupts_held
 from backupctl.cli.jobs import parse_output
 from backupctl.errors import BackupctlError, ExitStatus, UsageError
 from backupctl.fanout import DEFAULT_CONCURRENCY, Failure, gather
@@ -78,7 +79,8 @@ def describe(
             if isinstance(r, BackupctlError)
         ]
         if found:
-            render_detail(found[0], console=app_state.out_console(), fmt=fmt)
+            with interrupts_held():
+                render_detail(found[0], console=app_state.out_console(), fmt=fmt)
             return
         from backupctl.cli.execute import failure_lines
 

@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
 from backupctl.cli.execute import Where, connect, fan_out, report_failures
+from backupctl.cli.interrupt import WholeLines
 from backupctl.errors import ExitStatus, UsageError
 from backupctl.fanout import DEFAULT_CONCURRENCY
 from backupctl.model import Job
@@ -144,6 +145,7 @@ def list_jobs(
         )
         if query.limit is not None:
             writer = _Newest(writer, query.limit)
+        writer = WholeLines(writer)
         outcome = fan_out(app_state, connector, plan, query, writer.write, concurrency)
         writer.close()
         status = report_failures(app_state, plan, outcome)

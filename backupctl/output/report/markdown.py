@@ -9,8 +9,10 @@ from backupctl.output.report.common import header, message, problem_words, targe
 from backupctl.output.safe import safe_str
 from backupctl.summary import Summary, problem_of
 
-# Characters that would start Markdown syntax inside a table cell or a line.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# Characters that start Markdown syntax inside a line or a table cell: emphasis, code,
+# links, HTML and the cell separator. (Line-start syntax such as # or - cannot occur:
+# every escaped value sits after other text.)
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape(text: str) -> str:
