@@ -23,31 +23,6 @@ class Result:
 
 Invoke = Callable[..., Result]
 
-_LEAKY = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_BACKUP",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_RETRY_MODE",
-    "AWS_MAX_ATTEMPTS",
-    "BACKUPCTL_OUTPUT",
-    "BACKUPCTL_SANDBOX",
-)
-
-
-@pytest.fixture(autouse=True)
-def _no_local_aws_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own AWS settings must not leak into a test."""
-    for name in _LEAKY:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/backupctl-tests/config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/backupctl-tests/credentials")
-
 
 def invoke_on(
     sandbox: Sandbox,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from functools import cache
@@ -252,3 +254,43 @@ def test_a_malformed_id_is_refused_before_any_call(
     assert result.stderr.endswith("\n")
     assert "\x1b" not in result.stderr
     assert sandbox.counters.total_requests() == before
+
+
+def test_org_view_not_found_says_to_pass_a_role(cli: Invoke, sandbox: Sandbox) -> None:
+    member = sandbox.dataset.active_accounts[1].id
+    region = sandbox.dataset.regions[0]
+    job_id = sandbox.dataset.jobs("backup", member, region)[0]["BackupJobId"]
+    result = cli("job", "describe", job_id, "--account", member)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert sandbox.dataset.management_account_id in line  # where it could look
+    assert "--role" in line
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str):
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else value
+    return str(value)
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+def test_ndjson_and_csv_carry_the_same_detail(cli: Invoke, sandbox: Sandbox, fmt: str) -> None:
+    account = sandbox.dataset.management_account_id
+    region, job_id = richest_job(sandbox, "backup", account, parent=True)
+    result = cli("job", "describe", job_id, "--region", region, "-o", fmt)
+    assert result.exit_code == 0, result.stderr
+    want = expected_detail(sandbox, "backup", account, region, job_id)
+    if fmt == "ndjson":
+        assert result.stdout.count("\n") == 1
+        assert list(json.loads(result.stdout).items()) == list(want.items())
+    else:
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        assert rows == [list(want), [_csv_cell(v) for v in want.values()]]
+        assert result.stdout.endswith("\r\n")

@@ -158,11 +158,20 @@ def _where(sandbox: Sandbox, p: HostilePlacement) -> tuple[str, ...]:
     return (*role, "--account", p.account_id, "--region", p.region, "--kind", p.kind)
 
 
-@pytest.mark.parametrize("index", range(len(HOSTILE_STRINGS)))
+# The strings a terminal could misread: control, bidi, markup, long or wide. (Short
+# printable ASCII, the CSV formulas and quotes, renders as itself; jobs list covers it.)
+TERMINAL_HOSTILE = [
+    s
+    for s in HOSTILE_STRINGS
+    if not (s.isascii() and s.isprintable() and "[" not in s and len(s) < 100)
+]
+
+
+@pytest.mark.parametrize("string", TERMINAL_HOSTILE, ids=lambda s: ascii(s[:20]))
 def test_describe_of_a_hostile_job(
-    cli: Invoke, sandbox: Sandbox, placements: list[HostilePlacement], index: int
+    cli: Invoke, sandbox: Sandbox, placements: list[HostilePlacement], string: str
 ) -> None:
-    p = next(p for p in placements if p.string == HOSTILE_STRINGS[index])
+    p = next(p for p in placements if p.string == string)
     where = _where(sandbox, p)
     result = cli("job", "describe", p.job_id, *where, "-o", "json")
     assert result.exit_code == 0, result.stderr

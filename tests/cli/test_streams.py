@@ -1,0 +1,180 @@
+"""The installed console script in a real process: pipes, ``--debug`` and Ctrl-C.
+
+Each test starts ``backupctl`` as a subprocess with ``--sandbox`` (an in-process sandbox
+for that one invocation) or against a ``backupctl sandbox`` process started here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from backupctl.sandbox import Sandbox
+
+BACKUPCTL = str(Path(sys.executable).with_name("backupctl"))
+ROLE = "OrganizationAccountAccessRole"
+# Every job of the organization: output well past a pipe's 64 KiB in every format.
+EVERY_JOB = ("--account", "all", "--region", "us-east-1,eu-west-1")
+# The sandbox's session tokens all start so (as real STS tokens do); none may be logged.
+SESSION_TOKEN_PREFIX = "FwoGZXIvYXdzE"
+
+pytestmark = pytest.mark.skipif(not Path(BACKUPCTL).exists(), reason="console script missing")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any AWS or backupctl setting, plus ``extra``."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BACKUPCTL_", "COLUMNS"))
+    }
+    env.update(
+        AWS_CONFIG_FILE="/nonexistent/backupctl-tests/config",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/backupctl-tests/credentials",
+        **extra,
+    )
+    return env
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [BACKUPCTL, *args],
+        capture_output=True,
+        text=True,
+        env=env or clean_env(),
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def served(sandbox: Sandbox) -> Iterator[dict[str, str]]:
+    """A ``backupctl sandbox --latency 0.5`` process; the environment it printed."""
+    process = subprocess.Popen(
+        [BACKUPCTL, "sandbox", "--latency", "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=clean_env(),
+    )
+    assert process.stdout is not None
+    env: dict[str, str] = {}
+    try:
+        for _ in sandbox.env():  # as many export lines as a sandbox's environment has names
+            name, value = process.stdout.readline().removeprefix("export ").strip().split("=", 1)
+            env[name] = value
+        yield env
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "ndjson", "csv"])
+def test_head_closing_the_pipe_ends_quietly(fmt: str) -> None:
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [BACKUPCTL, "--sandbox", "jobs", "list", *EVERY_JOB, "-o", fmt],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=clean_env(),
+        )
+        assert child.stdout is not None
+        first = child.stdout.readline()
+        child.stdout.close()
+        code = child.wait(timeout=60)
+        errors.seek(0)
+        stderr = errors.read().decode()
+    assert first.strip()
+    assert stderr == ""
+    assert code == 0
+
+
+def test_stdout_carries_only_data() -> None:
+    result = run("--sandbox", "jobs", "list", "--state", "FAILED", "-o", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    records = json.loads(result.stdout)
+    assert records
+    assert {r["state"] for r in records} == {"FAILED"}
+
+
+def _redactions(stream: str, secrets: list[str]) -> int:
+    """Assert that no secret is in ``stream``; how many logged secrets were redacted."""
+    for secret in secrets:
+        assert secret not in stream
+    assert SESSION_TOKEN_PREFIX not in stream
+    redacted = 0
+    # Wherever a secret's name is logged (not a closing tag), its value is redacted.
+    for name in ("SecretAccessKey", "SessionToken", "X-Amz-Security-Token", "ExternalId"):
+        pattern = rf"(?<!/){name}(?:['\"]?\s*[:=>]\s*b?['\"]?|>)(.{{0,10}})"
+        for match in re.finditer(pattern, stream, re.IGNORECASE):
+            assert match.group(1).startswith("<redacted>"), match.group(0)
+            redacted += 1
+    return redacted
+
+
+@pytest.mark.parametrize("role", [False, True], ids=["caller", "assume-role"])
+def test_debug_logs_to_stderr_without_secrets(sandbox: Sandbox, role: bool) -> None:
+    # --sandbox starts the default organization, whose keys are the session sandbox's.
+    access_key, secret = sandbox.credentials()
+    external_id = "ext-id-do-not-log"
+    where = ["--account", "all", "--role", ROLE, "--external-id", external_id] if role else []
+    result = run("--sandbox", "--debug", "jobs", "list", "--limit", "3", "-o", "json", *where)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(json.loads(result.stdout)) == 3
+    assert "botocore" in result.stderr
+    assert "DEBUG" in result.stderr
+    assert access_key in result.stderr  # signed with these keys: the secret is the one to find
+    assert _redactions(result.stdout, [secret, external_id]) == 0
+    redacted = _redactions(result.stderr, [secret, external_id])
+    if role:
+        # The AssumeRole call and answer, and each request's token header, were logged.
+        assert "AssumeRole" in result.stderr
+        assert redacted >= 4
+
+
+def _read_until_closed(stream: IO[bytes], deadline: float) -> bytes:
+    data = b""
+    while time.monotonic() < deadline:
+        chunk = stream.read1(65536)  # type: ignore[attr-defined]
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> None:
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [BACKUPCTL, "jobs", "list", *EVERY_JOB, "-o", "ndjson"],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=clean_env(**served),
+        )
+        assert child.stdout is not None
+        first = child.stdout.readline()  # the first page has arrived: the run is under way
+        assert first.startswith(b"{")
+        interrupted = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        rest = _read_until_closed(child.stdout, interrupted + 2)
+        code = child.wait(timeout=max(0.1, interrupted + 2 - time.monotonic()))
+        elapsed = time.monotonic() - interrupted
+        errors.seek(0)
+        stderr = errors.read().decode()
+    assert code == 130
+    assert elapsed < 2
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == "backupctl: interrupted"
+    output = first + rest
+    assert output.endswith(b"\n")
+    for line in output.decode().splitlines():
+        assert isinstance(json.loads(line), dict)
