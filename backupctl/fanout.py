@@ -162,9 +162,13 @@ def gather(
     concurrency: int,
     cancel: threading.Event | None = None,
 ) -> list[R | BackupctlError]:
-    """``fn`` over ``items`` on daemon threads, results in ``items`` order, errors kept per item."""
+    """``fn`` over ``items`` on daemon threads; results in ``items`` order, errors kept per item.
+
+    Waits in short steps, so Ctrl-C reaches the caller at once; the threads are daemons
+    and never hold up the exit. Items not done when ``cancel`` is set come back as errors.
+    """
     cancel = cancel or threading.Event()
-    results: list[R | BackupctlError | None] = [None] * len(items)
+    results: dict[int, R | BackupctlError] = {}
     todo: queue.SimpleQueue[int | None] = queue.SimpleQueue()
     workers = max(1, min(concurrency, len(items)))
     for index in [*range(len(items)), *([None] * workers)]:
@@ -172,7 +176,7 @@ def gather(
     finished: queue.SimpleQueue[int] = queue.SimpleQueue()
 
     def worker() -> None:
-        while (index := todo.get()) is not None and not cancel.is_set():
+        while (index := todo.get()) is not None:
             try:
                 results[index] = fn(items[index])
             except BackupctlError as error:
@@ -183,12 +187,12 @@ def gather(
 
     for _ in range(workers):
         threading.Thread(target=worker, name="backupctl-gather", daemon=True).start()
-    for _ in items:
-        while True:
-            try:
-                finished.get(timeout=0.1)
-                break
-            except queue.Empty:
-                if cancel.is_set():
-                    return [r for r in results if r is not None]
-    return [r for r in results if r is not None]
+    done = 0
+    while done < len(items) and not cancel.is_set():
+        try:
+            finished.get(timeout=0.1)
+            done += 1
+        except queue.Empty:
+            continue
+    cancelled = AwsError("cancelled before it finished", "Cancelled")
+    return [results.get(i, cancelled) for i in range(len(items))]

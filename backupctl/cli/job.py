@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 
 import typer
@@ -61,18 +60,10 @@ def describe(
 
         reader = BackupReader(connector)
         tries = [(t, k) for t in describe_targets(plan) for k in kinds]
-        cancel = threading.Event()
-        try:
-            # gather() drops None results; a 1-tuple keeps "not here" in its place in the list.
-            results = gather(
-                lambda tk: (reader.describe(tk[0], tk[1], job_id),),
-                tries,
-                concurrency=concurrency,
-                cancel=cancel,
-            )
-        finally:
-            cancel.set()
-        found = [r[0] for r in results if isinstance(r, tuple) and isinstance(r[0], JobDetail)]
+        results = gather(
+            lambda tk: reader.describe(tk[0], tk[1], job_id), tries, concurrency=concurrency
+        )
+        found = [r for r in results if isinstance(r, JobDetail)]
         failures = [
             Failure(t, k, r)
             for (t, k), r in zip(tries, results, strict=True)
