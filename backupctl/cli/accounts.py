@@ -9,10 +9,10 @@ import typer
 
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
-from backupctl.cli.execute import Where, connect
+from backupctl.cli.execute import connect, where_from
 from backupctl.cli.jobs import parse_output
 from backupctl.output import OutputFormat
-from backupctl.resolve import Plan, TargetOptions
+from backupctl.resolve import Plan
 from backupctl.targets import ALL_ACCOUNTS, Access
 
 app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=True)
@@ -66,7 +66,7 @@ def list_accounts(
     role: opt.Role = None,
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
-    output: opt.Output = "table",
+    output: opt.Output = None,
 ) -> None:
     """Show the accounts and regions a command with these options would read, and how.
 
@@ -76,8 +76,17 @@ def list_accounts(
     app_state = state(ctx)
     with reported(app_state):
         fmt = parse_output(output, ctx)
-        options = TargetOptions(tuple(account or ()), ou, tuple(region or ()), role, external_id)
-        connector, plan = connect(app_state, Where(options.validate(), profile, 4), list_org=True)
+        where = where_from(
+            app_state,
+            account=account,
+            ou=ou,
+            region=region,
+            role=role,
+            external_id=external_id,
+            profile=profile,
+            concurrency=4,
+        )
+        connector, plan = connect(app_state, where, list_org=True)
         role_arn = connector.roles.template if connector.roles else None
         rows = _rows(plan, role_arn)
         out = app_state.stdout

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from backupctl import __version__
-from backupctl.cli import accounts, job, jobs, report, sandbox, watch
-from backupctl.cli.context import AppState, silence_stdout
-from backupctl.errors import ExitStatus
+from backupctl.cli import accounts, completion, job, jobs, report, sandbox, watch
+from backupctl.cli.completion import COMPLETE_VAR
+from backupctl.cli.context import AppState, reported, silence_stdout
+from backupctl.errors import ExitStatus, UsageError
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
@@ -33,12 +35,20 @@ app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(report.app, name="report")
 sandbox.register(app)
+completion.register(app)
 
 
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"backupctl {__version__}")
         raise typer.Exit()
+
+
+def _colour_mode(value: str) -> str:
+    mode = value.strip().lower()
+    if mode not in ("auto", "always", "never"):
+        raise UsageError(f"--color: {value!r} is not auto, always or never")
+    return mode
 
 
 def _truthy(value: str | None) -> bool:
@@ -62,6 +72,22 @@ def root(
             "--debug", help="Tracebacks and botocore's debug log on stderr (secrets redacted)."
         ),
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Config file (default: $XDG_CONFIG_HOME/backupctl/config.toml).",
+            dir_okay=False,
+        ),
+    ] = None,
+    color: Annotated[
+        str | None,
+        typer.Option(
+            "--color",
+            help="auto (default), always or never; NO_COLOR, FORCE_COLOR and TERM=dumb count.",
+            autocompletion=lambda: ["auto", "always", "never"],
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -71,6 +97,11 @@ def root(
     app_state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
     ctx.obj = app_state
     app_state.debug = debug
+    with reported(app_state):
+        from backupctl.config import load
+
+        app_state.config = load(config, explicit=config is not None)
+        app_state.color = _colour_mode(color or app_state.config.color or "auto")
     if debug:
         from backupctl.debuglog import enable_debug_log
 
@@ -101,6 +132,11 @@ def _usage_error(exc: Exception, app_state: AppState) -> int:
 def run(args: list[str] | None = None, app_state: AppState | None = None) -> int:
     """Run the CLI and return its exit code; every error ends as one line, never a traceback."""
     app_state = app_state or AppState()
+    if COMPLETE_VAR in os.environ:
+        # A Tab press: register Typer's bash/zsh/fish answerers (add_completion=False skips it).
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=app_state)
     except BrokenPipeError:

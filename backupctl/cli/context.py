@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import typer
 from rich.console import Console
 
+from backupctl.config import Config
 from backupctl.errors import BackupctlError, ExitStatus
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class AppState:
     force_terminal: bool | None = None
     width: int | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    config: Config = field(default_factory=Config)
+    color: str = "auto"  # --color: auto, always or never
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
@@ -50,13 +53,31 @@ class AppState:
             soft_wrap=False,
             highlight=False,
             emoji=False,
-            force_terminal=self.force_terminal,
             width=self.width,
+            **self._colour(),
         )
 
     def err_console(self) -> Console:
         """A console on stderr for people: warnings, progress, per-target errors."""
-        return Console(file=self.stderr, highlight=False, emoji=False, soft_wrap=True)
+        return Console(
+            file=self.stderr, highlight=False, emoji=False, soft_wrap=True, **self._colour()
+        )
+
+    def _colour(self) -> dict[str, Any]:
+        """Rich's colour settings: --color first, then NO_COLOR, FORCE_COLOR and TERM=dumb."""
+        mode = self.color
+        if mode == "auto":
+            if os.environ.get("NO_COLOR"):
+                mode = "never"
+            elif os.environ.get("FORCE_COLOR"):
+                mode = "always"
+            elif os.environ.get("TERM") == "dumb":
+                mode = "never"
+        if mode == "never":
+            return {"no_color": True, "color_system": None, "force_terminal": self.force_terminal}
+        if mode == "always":
+            return {"force_terminal": True}
+        return {"force_terminal": self.force_terminal}
 
     def warn(self, message: str) -> None:
         """One line on stderr, never interpreted as markup."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -9,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from backupctl.cli.context import AppState
 from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.fanout import Failure, Outcome, Work
+from backupctl.fanout import DEFAULT_CONCURRENCY, Failure, Outcome, Work
 from backupctl.model import Job
-from backupctl.query import Query
+from backupctl.query import Query, split_values
 from backupctl.resolve import Plan, TargetOptions
 
 if TYPE_CHECKING:
@@ -25,6 +26,39 @@ class Where:
     targets: TargetOptions
     profile: str | None
     concurrency: int
+
+
+def where_from(
+    app: AppState,
+    *,
+    account: list[str] | None,
+    ou: str | None,
+    region: list[str] | None,
+    role: str | None,
+    external_id: str | None,
+    profile: str | None,
+    concurrency: int | None,
+) -> Where:
+    """The target options, each from the command line, else the environment, else the config
+    file, else the built-in default; validated, with ``@list`` accounts expanded."""
+    config = app.config
+    accounts: tuple[str, ...] = tuple(account or ()) or (() if ou else config.accounts)
+    accounts = config.expand_accounts(split_values(accounts)) if accounts else ()
+    regions = tuple(region or ())
+    if not regions and not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+        regions = config.regions
+    if profile is None and not os.environ.get("AWS_PROFILE"):
+        profile = config.profile
+    targets = TargetOptions(
+        accounts,
+        ou,
+        regions,
+        role if role is not None else config.role,
+        external_id if external_id is not None else config.external_id,
+    )
+    return Where(
+        targets.validate(), profile, concurrency or config.concurrency or DEFAULT_CONCURRENCY
+    )
 
 
 def connect(app: AppState, where: Where, *, list_org: bool = False) -> tuple[Connector, Plan]:

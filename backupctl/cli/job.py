@@ -9,15 +9,15 @@ import typer
 
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
-from backupctl.cli.execute import Where, connect
+from backupctl.cli.execute import connect, where_from
 from backupctl.cli.interrupt import interrupts_held
 from backupctl.cli.jobs import parse_output
 from backupctl.errors import BackupctlError, ExitStatus, UsageError
-from backupctl.fanout import DEFAULT_CONCURRENCY, Failure, gather
+from backupctl.fanout import Failure, gather
 from backupctl.model import JobDetail, Kind
 from backupctl.output import render_detail
 from backupctl.query import parse_kinds
-from backupctl.resolve import TargetOptions, describe_targets
+from backupctl.resolve import describe_targets
 from backupctl.targets import Access, Target
 
 app = typer.Typer(help="Describe one AWS Backup job.", no_args_is_help=True)
@@ -38,8 +38,8 @@ def describe(
     role: opt.Role = None,
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
-    concurrency: opt.Concurrency = DEFAULT_CONCURRENCY,
-    output: opt.Output = "table",
+    concurrency: opt.Concurrency = None,
+    output: opt.Output = None,
 ) -> None:
     """Show one job in full, trying every kind, account and region at once.
 
@@ -52,16 +52,23 @@ def describe(
             raise UsageError(f"JOB_ID: {job_id!r} is not a job id")
         kinds = parse_kinds(kind or [])
         fmt = parse_output(output, ctx)
-        targets_options = TargetOptions(
-            tuple(account or ()), ou, tuple(region or ()), role, external_id
-        ).validate()
-        connector, plan = connect(app_state, Where(targets_options, profile, concurrency))
+        where = where_from(
+            app_state,
+            account=account,
+            ou=ou,
+            region=region,
+            role=role,
+            external_id=external_id,
+            profile=profile,
+            concurrency=concurrency,
+        )
+        connector, plan = connect(app_state, where)
         from backupctl.aws.jobs import BackupReader
 
         reader = BackupReader(connector)
         tries = [(t, k) for t in describe_targets(plan) for k in kinds]
         results = gather(
-            lambda tk: reader.describe(tk[0], tk[1], job_id), tries, concurrency=concurrency
+            lambda tk: reader.describe(tk[0], tk[1], job_id), tries, concurrency=where.concurrency
         )
         found = [r for r in results if isinstance(r, JobDetail)]
         failures = [

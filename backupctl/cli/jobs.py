@@ -10,23 +10,30 @@ import typer
 
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
-from backupctl.cli.execute import Where, connect, fan_out, report_failures
+from backupctl.cli.execute import connect, fan_out, report_failures, where_from
 from backupctl.cli.interrupt import WholeLines
 from backupctl.errors import ExitStatus, UsageError
-from backupctl.fanout import DEFAULT_CONCURRENCY
 from backupctl.model import Job
 from backupctl.output import JobWriter, OutputFormat, make_writer, validate_fields
 from backupctl.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
-from backupctl.resolve import TargetOptions
 
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 
 
-def parse_output(value: str, ctx: typer.Context | None = None) -> OutputFormat:
-    """``-o`` value, any case; UsageError when it is not a format.
+def parse_output(value: str | None, ctx: typer.Context | None = None) -> OutputFormat:
+    """``-o`` value, any case (else the config file's, else table); UsageError if not a format.
 
-    With ``ctx``, an error names BACKUPCTL_OUTPUT when that is where the value came from.
+    With ``ctx``, an error names BACKUPCTL_OUTPUT or the config file when that is where
+    the value came from.
     """
+    config = state(ctx).config if ctx is not None else None
+    if value is None:
+        value = (config.output if config else None) or "table"
+        if config and config.output:
+            try:
+                return OutputFormat(value.strip().lower())
+            except ValueError:
+                raise UsageError(f"{config.path}: output {value!r} is not a format") from None
     try:
         return OutputFormat(value.strip().lower())
     except ValueError:
@@ -110,8 +117,8 @@ def list_jobs(
     role: opt.Role = None,
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
-    concurrency: opt.Concurrency = DEFAULT_CONCURRENCY,
-    output: opt.Output = "table",
+    concurrency: opt.Concurrency = None,
+    output: opt.Output = None,
     fields: opt.Fields = None,
 ) -> None:
     """List backup, copy and restore jobs, newest first, over every chosen account and region.
@@ -128,12 +135,15 @@ def list_jobs(
         )
         fmt = parse_output(output, ctx)
         chosen_fields = parse_fields(fields)
-        where = Where(
-            TargetOptions(
-                tuple(account or ()), ou, tuple(region or ()), role, external_id
-            ).validate(),
-            profile,
-            concurrency,
+        where = where_from(
+            app_state,
+            account=account,
+            ou=ou,
+            region=region,
+            role=role,
+            external_id=external_id,
+            profile=profile,
+            concurrency=concurrency,
         )
         connector, plan = connect(app_state, where)
         writer: JobWriter = make_writer(
@@ -146,7 +156,7 @@ def list_jobs(
         if query.limit is not None:
             writer = _Newest(writer, query.limit)
         writer = WholeLines(writer)
-        outcome = fan_out(app_state, connector, plan, query, writer.write, concurrency)
+        outcome = fan_out(app_state, connector, plan, query, writer.write, where.concurrency)
         writer.close()
         status = report_failures(app_state, plan, outcome)
     if status is not ExitStatus.OK:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from backupctl.cli import complete
+
 _WHERE = "Where the calls go"
 _WHICH = "Which jobs"
 _OUTPUT = "Output"
@@ -21,6 +23,7 @@ Region = Annotated[
     typer.Option(
         "--region",
         help="Region; repeat or comma-separate; 'all' = every region with AWS Backup.",
+        autocompletion=complete.regions,
         rich_help_panel=_WHERE,
     ),
 ]
@@ -29,6 +32,7 @@ Account = Annotated[
     typer.Option(
         "--account",
         help="Account id; repeat or comma-separate; 'all' = every ACTIVE account of the org.",
+        autocompletion=complete.accounts,
         rich_help_panel=_WHERE,
     ),
 ]
@@ -50,12 +54,12 @@ ExternalId = Annotated[
     typer.Option("--external-id", help="ExternalId for --role.", rich_help_panel=_WHERE),
 ]
 Concurrency = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--concurrency",
         min=1,
         max=256,
-        help="Calls in flight at once.",
+        help="Calls in flight at once (default 32).",
         rich_help_panel=_WHERE,
     ),
 ]
@@ -65,6 +69,7 @@ Kind = Annotated[
     typer.Option(
         "--kind",
         help="backup, copy or restore; repeatable (default: all three).",
+        autocompletion=complete.kinds,
         rich_help_panel=_WHICH,
     ),
 ]
@@ -73,6 +78,7 @@ State = Annotated[
     typer.Option(
         "--state",
         help="Job state (any case); repeatable. A kind without that state is not queried.",
+        autocompletion=complete.states,
         rich_help_panel=_WHICH,
     ),
 ]
@@ -114,12 +120,13 @@ Limit = Annotated[
 ]
 
 Output = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--output",
         "-o",
         envvar="BACKUPCTL_OUTPUT",
-        help="table, json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
+        help="table (default), json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
+        autocompletion=complete.outputs,
         rich_help_panel=_OUTPUT,
         show_envvar=False,
     ),

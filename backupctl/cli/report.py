@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backupctl.cli import complete
 from backupctl.cli import options as opt
 from backupctl.cli.context import AppState, reported, state
-from backupctl.cli.execute import Where, connect, fan_out, report_failures
+from backupctl.cli.execute import connect, fan_out, report_failures, where_from
 from backupctl.cli.jobs import build_query
 from backupctl.errors import BackupctlError, ExitStatus, UsageError
-from backupctl.fanout import DEFAULT_CONCURRENCY, Failure
+from backupctl.fanout import Failure
 from backupctl.model import PROBLEM_STATES, Job, Kind
 from backupctl.output.report import ReportFormat, render_report
 from backupctl.query import Query
-from backupctl.resolve import Plan, TargetOptions
+from backupctl.resolve import Plan
 from backupctl.summary import Summary, Unreadable, problem_of
 
 if TYPE_CHECKING:
@@ -27,7 +28,14 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
 
 ReportOutput = Annotated[
-    str, typer.Option("--output", "-o", help="text, markdown or json.", rich_help_panel="Output")
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        help="text, markdown or json.",
+        rich_help_panel="Output",
+        autocompletion=complete.report_outputs,
+    ),
 ]
 
 
@@ -127,7 +135,7 @@ def failures(
     role: opt.Role = None,
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
-    concurrency: opt.Concurrency = DEFAULT_CONCURRENCY,
+    concurrency: opt.Concurrency = None,
     output: ReportOutput = "text",
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
@@ -145,14 +153,22 @@ def failures(
             query = Query(query.kinds, tuple(sorted(PROBLEM_STATES)), query.since, query.until,
                           query.resource_type, query.resource_arn, query.vault)  # fmt: skip
         fmt = _format(output)
-        targets = TargetOptions(tuple(account or ()), ou, tuple(region or ()), role, external_id)
-        where = Where(targets.validate(), profile, concurrency)
+        where = where_from(
+            app_state,
+            account=account,
+            ou=ou,
+            region=region,
+            role=role,
+            external_id=external_id,
+            profile=profile,
+            concurrency=concurrency,
+        )
         store = _open_state(new)
         if store is not None:
             app_state.on_close(store.close)
         connector, plan = connect(app_state, where)
         collector = _Collector(issues=not no_issues)
-        outcome = fan_out(app_state, connector, plan, query, collector.write, concurrency)
+        outcome = fan_out(app_state, connector, plan, query, collector.write, where.concurrency)
         status = report_failures(app_state, plan, outcome)
         from backupctl.cli.execute import real_failures
 

@@ -1,0 +1,50 @@
+"""``backupctl completion SHELL``: the completion script for bash, zsh or fish.
+
+The scripts are thin: on Tab they run ``backupctl`` with ``_BACKUPCTL_COMPLETE`` set and
+print what it answers, so completion always knows the installed version's options. The
+copies in ``completions/`` are these scripts; a test keeps them current.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from backupctl.errors import UsageError
+
+SHELLS = ("bash", "zsh", "fish")
+COMPLETE_VAR = "_BACKUPCTL_COMPLETE"
+FILES = {"bash": "backupctl.bash", "zsh": "_backupctl", "fish": "backupctl.fish"}
+
+
+def script(shell: str) -> str:
+    """The completion script for ``shell``."""
+    # Typer's own generator: the same protocol its completion handler answers.
+    from typer._completion_shared import get_completion_script
+
+    if shell not in SHELLS:
+        raise UsageError(f"SHELL: {shell!r} is not one of {', '.join(SHELLS)}")
+    text = get_completion_script(prog_name="backupctl", complete_var=COMPLETE_VAR, shell=shell)
+    return text.strip() + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``completion`` command to the root app."""
+
+    @app.command("completion")
+    def completion(
+        ctx: typer.Context,
+        shell: Annotated[
+            str,
+            typer.Argument(
+                help="bash, zsh or fish.", autocompletion=lambda: list(SHELLS), show_default=False
+            ),
+        ],
+    ) -> None:
+        """Print the shell completion script (see the README for where to put it)."""
+        from backupctl.cli.context import reported, state
+
+        app_state = state(ctx)
+        with reported(app_state):
+            app_state.stdout.write(script(shell))

@@ -1,0 +1,1 @@
+complete --command backupctl --no-files --arguments "(env _BACKUPCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) backupctl)" --condition "env _BACKUPCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) backupctl"
