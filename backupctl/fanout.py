@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
-from backupctl.errors import AwsError, BackupctlError
+from backupctl.errors import AwsError, BackupctlError, EndpointError
 from backupctl.model import Job, Kind
 from backupctl.query import Listing
 from backupctl.targets import Target
@@ -23,6 +24,9 @@ from backupctl.targets import Target
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
 DEFAULT_CONCURRENCY = 32
+# The longest one API call may take, retries included, before its listing is given up:
+# long enough for botocore's backoff through heavy throttling, short enough for cron.
+DEFAULT_TIMEOUT = 120.0
 
 
 class PageSource(Protocol):
@@ -65,18 +69,51 @@ class Outcome:
 
 
 Progress = Callable[[Outcome], None]
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
 class _Page:
+    chain: int
     jobs: list[Job]
 
 
 @dataclass(frozen=True, slots=True)
 class _End:
+    chain: int
     failure: Failure | None
+
+
+class CallClock:
+    """When each unit's call in flight began: how the fan-out notices a call that hangs."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._began: dict[int, float] = {}
+
+    def begin(self, unit: int) -> None:
+        """A call of ``unit`` starts."""
+        with self._lock:
+            self._began[unit] = time.monotonic()
+
+    def end(self, unit: int) -> None:
+        """The call of ``unit`` answered (or failed)."""
+        with self._lock:
+            self._began.pop(unit, None)
+
+    def overdue(self, limit: float) -> list[int]:
+        """Units whose call has been in flight for more than ``limit`` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            return [unit for unit, began in self._began.items() if now - began > limit]
+
+
+def _timed_out(item: Work, seconds: float, read: int) -> Failure:
+    error = EndpointError(
+        f"no answer within {seconds:g} s (--timeout); stopped waiting",
+        "Timeout",
+        f"listing {item.listing.kind.value} jobs in {item.target}",
+    )
+    return Failure(item.target, item.listing.kind, error, read)
 
 
 def run(
@@ -88,35 +125,60 @@ def run(
     limit: int | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    call_timeout: float | None = None,
 ) -> Outcome:
     """Read every chain of ``work``, calling ``on_page`` in this thread for each page.
 
     With ``limit``, a chain stops once it has yielded ``limit`` jobs: its pages come
-    newest first, so the newest ``limit`` jobs overall are among what was read.
+    newest first, so the newest ``limit`` jobs overall are among what was read. A call
+    in flight longer than ``call_timeout`` (retries included) fails its chain; the
+    worker stuck in it is replaced, and anything the chain sends later is dropped, so
+    the run's length is bounded even when an endpoint hangs.
     """
     cancel = cancel or threading.Event()
     outcome = Outcome(total=len(work))
-    todo: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
+    todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
     workers = max(1, min(concurrency, len(work)))
-    for item in [*work, *([None] * workers)]:
-        todo.put(item)
+    for entry in [*enumerate(work), *([None] * workers)]:
+        todo.put(entry)
     results: queue.Queue[_Page | _End] = queue.Queue(maxsize=2 * workers)
+    clock = CallClock()
+    abandoned: set[int] = set()
+    read: dict[int, int] = {}
 
     def worker() -> None:
-        while (item := todo.get()) is not None and not cancel.is_set():
-            results.put(_End(_chain(source, item, limit, cancel, results.put)))
+        while (entry := todo.get()) is not None and not cancel.is_set():
+            index, item = entry
+            failure = _chain(source, index, item, limit, cancel, clock, results.put)
+            if index in abandoned:
+                return  # a replacement worker has taken this one's place
+            results.put(_End(index, failure))
+
+    def start_worker() -> None:
+        threading.Thread(target=worker, name="backupctl-fanout", daemon=True).start()
 
     for _ in range(workers):
-        threading.Thread(target=worker, name="backupctl-fanout", daemon=True).start()
+        start_worker()
     while outcome.done < outcome.total:
+        if call_timeout is not None:
+            for index in clock.overdue(call_timeout):
+                clock.end(index)
+                abandoned.add(index)
+                outcome.done += 1
+                outcome.failures.append(_timed_out(work[index], call_timeout, read.get(index, 0)))
+                todo.put(None)  # the replacement's own end-of-work marker
+                start_worker()
         try:
             message = results.get(timeout=0.1)
         except queue.Empty:
             if cancel.is_set():
                 break
             continue
+        if message.chain in abandoned:
+            continue
         if isinstance(message, _Page):
             outcome.jobs += len(message.jobs)
+            read[message.chain] = read.get(message.chain, 0) + len(message.jobs)
             on_page(message.jobs)
         else:
             outcome.done += 1
@@ -129,22 +191,30 @@ def run(
 
 def _chain(
     source: PageSource,
+    index: int,
     item: Work,
     limit: int | None,
     cancel: threading.Event,
+    clock: CallClock,
     put: Callable[[_Page], None],
 ) -> Failure | None:
     """Walk one chain, handing each page to ``put``; an error ends the chain as a Failure."""
     read = 0
+    pages = source.pages(item.target, item.listing)
     try:
-        for page in source.pages(item.target, item.listing):
-            if cancel.is_set():
+        while True:
+            clock.begin(index)
+            try:
+                page = next(pages, None)
+            finally:
+                clock.end(index)
+            if page is None or cancel.is_set():
                 return None
             if limit is not None and read + len(page) > limit:
                 page = page[: limit - read]
             read += len(page)
             if page:
-                put(_Page(page))
+                put(_Page(index, page))
             if limit is not None and read >= limit:
                 return None
     except BackupctlError as error:
@@ -152,47 +222,3 @@ def _chain(
     except Exception as exc:  # an unexpected library error: isolate it like any other
         unexpected = AwsError(f"{type(exc).__name__}: {exc}")
         return Failure(item.target, item.listing.kind, unexpected, read)
-    return None
-
-
-def gather(
-    fn: Callable[[T], R],
-    items: Sequence[T],
-    *,
-    concurrency: int,
-    cancel: threading.Event | None = None,
-) -> list[R | BackupctlError]:
-    """``fn`` over ``items`` on daemon threads; results in ``items`` order, errors kept per item.
-
-    Waits in short steps, so Ctrl-C reaches the caller at once; the threads are daemons
-    and never hold up the exit. Items not done when ``cancel`` is set come back as errors.
-    """
-    cancel = cancel or threading.Event()
-    results: dict[int, R | BackupctlError] = {}
-    todo: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-    workers = max(1, min(concurrency, len(items)))
-    for index in [*range(len(items)), *([None] * workers)]:
-        todo.put(index)
-    finished: queue.SimpleQueue[int] = queue.SimpleQueue()
-
-    def worker() -> None:
-        while (index := todo.get()) is not None:
-            try:
-                results[index] = fn(items[index])
-            except BackupctlError as error:
-                results[index] = error
-            except Exception as exc:  # isolate unexpected library errors per item
-                results[index] = AwsError(f"{type(exc).__name__}: {exc}")
-            finished.put(index)
-
-    for _ in range(workers):
-        threading.Thread(target=worker, name="backupctl-gather", daemon=True).start()
-    done = 0
-    while done < len(items) and not cancel.is_set():
-        try:
-            finished.get(timeout=0.1)
-            done += 1
-        except queue.Empty:
-            continue
-    cancelled = AwsError("cancelled before it finished", "Cancelled")
-    return [results.get(i, cancelled) for i in range(len(items))]

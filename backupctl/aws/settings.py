@@ -30,13 +30,15 @@ class AwsSettings:
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT
     max_attempts: int = MAX_ATTEMPTS
+    timeout: float = 120.0  # the fan-out's limit for one call, retries included
 
     def client_config(self) -> Config:
         """One botocore Config for every client: explicit retries, timeouts and pool size."""
         return Config(
             retries={"mode": "standard", "total_max_attempts": self.max_attempts},
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
+            # One attempt never outlasts the whole call's limit.
+            connect_timeout=min(self.connect_timeout, self.timeout),
+            read_timeout=min(self.read_timeout, self.timeout),
             max_pool_connections=max(10, self.concurrency),
             user_agent_extra="backupctl",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from backupctl.cli import accounts, completion, job, jobs, report, sandbox, watc
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.context import AppState, reported, silence_stdout
 from backupctl.errors import ExitStatus, UsageError
+
+GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
@@ -164,6 +167,12 @@ def run(args: list[str] | None = None, app_state: AppState | None = None) -> int
 
 def main() -> None:
     """The console script."""
+    # A fan-out keeps thousands of objects alive per botocore client (one per account and
+    # region) and makes almost no reference cycles. With CPython's default thresholds the
+    # growing heap is rescanned by a full collection each time it grows by a quarter: a
+    # fifth of the CPU time of a run over 100 accounts. Fewer young collections, so fewer
+    # full ones; cycles are still collected.
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
     code = run(sys.argv[1:])
     try:
         sys.stdout.flush()

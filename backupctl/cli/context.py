@@ -85,7 +85,7 @@ class AppState:
         self.stderr.flush()
 
     def aws_settings(
-        self, profile: str | None, region: str | None, concurrency: int
+        self, profile: str | None, region: str | None, concurrency: int, timeout: float
     ) -> AwsSettings:
         """Where calls go: the sandbox when ``--sandbox`` is on, else botocore's own chain."""
         from backupctl.aws.settings import AwsSettings
@@ -98,8 +98,9 @@ class AppState:
                 access_key_id=env["AWS_ACCESS_KEY_ID"],
                 secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
                 concurrency=concurrency,
+                timeout=timeout,
             )
-        return AwsSettings(profile=profile, region=region, concurrency=concurrency)
+        return AwsSettings(profile=profile, region=region, concurrency=concurrency, timeout=timeout)
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` when the command ends."""

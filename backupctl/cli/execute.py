@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from backupctl.cli.context import AppState
 from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.fanout import DEFAULT_CONCURRENCY, Failure, Outcome, Work
+from backupctl.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome, Work
 from backupctl.model import Job
 from backupctl.query import Query, split_values
 from backupctl.resolve import Plan, TargetOptions
@@ -26,6 +26,7 @@ class Where:
     targets: TargetOptions
     profile: str | None
     concurrency: int
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def where_from(
@@ -38,6 +39,7 @@ def where_from(
     external_id: str | None,
     profile: str | None,
     concurrency: int | None,
+    timeout: float | None = None,
 ) -> Where:
     """The target options, each from the command line, else the environment, else the config
     file, else the built-in default; validated, with ``@list`` accounts expanded."""
@@ -57,7 +59,10 @@ def where_from(
         external_id if external_id is not None else config.external_id,
     )
     return Where(
-        targets.validate(), profile, concurrency or config.concurrency or DEFAULT_CONCURRENCY
+        targets.validate(),
+        profile,
+        concurrency or config.concurrency or DEFAULT_CONCURRENCY,
+        timeout or DEFAULT_TIMEOUT,
     )
 
 
@@ -69,7 +74,7 @@ def connect(app: AppState, where: Where, *, list_org: bool = False) -> tuple[Con
     explicit_region = where.targets.regions[0] if len(where.targets.regions) == 1 else None
     if explicit_region is not None and explicit_region.lower() == "all":
         explicit_region = None
-    settings = app.aws_settings(where.profile, explicit_region, where.concurrency)
+    settings = app.aws_settings(where.profile, explicit_region, where.concurrency, where.timeout)
     connector = Connector(settings, where.targets.role, where.targets.external_id)
     return connector, resolve(connector, where.targets, list_org=list_org)
 
@@ -80,7 +85,7 @@ def fan_out(
     plan: Plan,
     query: Query,
     on_page: Callable[[Sequence[Job]], None],
-    concurrency: int,
+    where: Where,
 ) -> Outcome:
     """Every listing of ``query`` on every target of ``plan``; Ctrl-C stops new calls at once."""
     from backupctl import fanout
@@ -95,10 +100,11 @@ def fan_out(
             BackupReader(connector),
             work,
             on_page,
-            concurrency=concurrency,
+            concurrency=where.concurrency,
             limit=query.limit,
             progress=progress.update if progress else None,
             cancel=cancel,
+            call_timeout=where.timeout,
         )
     finally:
         cancel.set()

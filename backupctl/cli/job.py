@@ -13,7 +13,8 @@ from backupctl.cli.execute import connect, where_from
 from backupctl.cli.interrupt import interrupts_held
 from backupctl.cli.jobs import parse_output
 from backupctl.errors import BackupctlError, ExitStatus, UsageError
-from backupctl.fanout import Failure, gather
+from backupctl.fanout import Failure
+from backupctl.gather import gather
 from backupctl.model import JobDetail, Kind
 from backupctl.output import render_detail
 from backupctl.query import parse_kinds
@@ -39,6 +40,7 @@ def describe(
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
     concurrency: opt.Concurrency = None,
+    timeout: opt.Timeout = None,
     output: opt.Output = None,
 ) -> None:
     """Show one job in full, trying every kind, account and region at once.
@@ -61,6 +63,7 @@ def describe(
             external_id=external_id,
             profile=profile,
             concurrency=concurrency,
+            timeout=timeout,
         )
         connector, plan = connect(app_state, where)
         from backupctl.aws.jobs import BackupReader
@@ -68,7 +71,10 @@ def describe(
         reader = BackupReader(connector)
         tries = [(t, k) for t in describe_targets(plan) for k in kinds]
         results = gather(
-            lambda tk: reader.describe(tk[0], tk[1], job_id), tries, concurrency=where.concurrency
+            lambda tk: reader.describe(tk[0], tk[1], job_id),
+            tries,
+            concurrency=where.concurrency,
+            call_timeout=where.timeout,
         )
         found = [r for r in results if isinstance(r, JobDetail)]
         failures = [

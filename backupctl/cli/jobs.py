@@ -118,6 +118,7 @@ def list_jobs(
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
     concurrency: opt.Concurrency = None,
+    timeout: opt.Timeout = None,
     output: opt.Output = None,
     fields: opt.Fields = None,
 ) -> None:
@@ -144,6 +145,7 @@ def list_jobs(
             external_id=external_id,
             profile=profile,
             concurrency=concurrency,
+            timeout=timeout,
         )
         connector, plan = connect(app_state, where)
         writer: JobWriter = make_writer(
@@ -156,7 +158,7 @@ def list_jobs(
         if query.limit is not None:
             writer = _Newest(writer, query.limit)
         writer = WholeLines(writer)
-        outcome = fan_out(app_state, connector, plan, query, writer.write, where.concurrency)
+        outcome = fan_out(app_state, connector, plan, query, writer.write, where)
         writer.close()
         status = report_failures(app_state, plan, outcome)
     if status is not ExitStatus.OK:

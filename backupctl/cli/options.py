@@ -63,6 +63,15 @@ Concurrency = Annotated[
         rich_help_panel=_WHERE,
     ),
 ]
+Timeout = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=1,
+        help="Give up on an API call (retries included) after this many seconds (default 120).",
+        rich_help_panel=_WHERE,
+    ),
+]
 
 Kind = Annotated[
     list[str] | None,

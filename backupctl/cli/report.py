@@ -136,6 +136,7 @@ def failures(
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
     concurrency: opt.Concurrency = None,
+    timeout: opt.Timeout = None,
     output: ReportOutput = "text",
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
@@ -162,13 +163,14 @@ def failures(
             external_id=external_id,
             profile=profile,
             concurrency=concurrency,
+            timeout=timeout,
         )
         store = _open_state(new)
         if store is not None:
             app_state.on_close(store.close)
         connector, plan = connect(app_state, where)
         collector = _Collector(issues=not no_issues)
-        outcome = fan_out(app_state, connector, plan, query, collector.write, where.concurrency)
+        outcome = fan_out(app_state, connector, plan, query, collector.write, where)
         status = report_failures(app_state, plan, outcome)
         from backupctl.cli.execute import real_failures
 

@@ -56,6 +56,7 @@ def watch(
     external_id: opt.ExternalId = None,
     profile: opt.Profile = None,
     concurrency: opt.Concurrency = None,
+    timeout: opt.Timeout = None,
     interval: Interval = 30,
     count: Count = None,
 ) -> None:
@@ -79,6 +80,7 @@ def watch(
             external_id=external_id,
             profile=profile,
             concurrency=concurrency,
+            timeout=timeout,
         )
         console = app_state.out_console()
         if not _watchable(app_state, console):
@@ -88,7 +90,7 @@ def watch(
         from backupctl.aws.jobs import BackupReader  # boto3: only once a call is to be made
         from backupctl.cli.watcher import Watcher
 
-        watcher = Watcher(app_state, BackupReader(connector), plan, query, since, where.concurrency)
+        watcher = Watcher(app_state, BackupReader(connector), plan, query, since, where)
         status = watcher.run(console, interval, count)
     if status is not ExitStatus.OK:
         raise typer.Exit(int(status))

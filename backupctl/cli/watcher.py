@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from backupctl import fanout
 from backupctl.cli.context import AppState
-from backupctl.cli.execute import real_failures, report_failures
+from backupctl.cli.execute import Where, real_failures, report_failures
 from backupctl.cli.interrupt import interrupts_held
 from backupctl.errors import ExitStatus, RegionNotEnabledError
 from backupctl.fanout import Outcome, PageSource, Work
+from backupctl.gather import gather
 from backupctl.model import Job, JobDetail, Kind
 from backupctl.output.watch import WatchView
 from backupctl.query import Query, parse_when
@@ -46,10 +47,11 @@ class Watcher:
         plan: Plan,
         query: Query,
         since: str | None,
-        concurrency: int,
+        where: Where,
     ) -> None:
         self._app, self._reader, self._plan = app, reader, plan
-        self._query, self._since, self._concurrency = query, since, concurrency
+        self._query, self._since = query, since
+        self._concurrency, self._timeout = where.concurrency, where.timeout
         self._last: Outcome | None = None
         self._targets = list(plan.targets)
         self._view = WatchView((), (), app.clock())
@@ -130,6 +132,7 @@ class Watcher:
                 concurrency=self._concurrency,
                 progress=progress,
                 cancel=cancel,
+                call_timeout=self._timeout,
             )
         finally:
             cancel.set()  # after Ctrl-C: no new calls from the workers
@@ -144,7 +147,7 @@ class Watcher:
             detail = self._reader.describe(self._target(job), job.kind, job.job_id)
             return detail.job if detail is not None else None
 
-        results = fanout.gather(final, gone, concurrency=self._concurrency)
+        results = gather(final, gone, concurrency=self._concurrency, call_timeout=self._timeout)
         return {
             job_key(job): result if isinstance(result, Job) else None
             for job, result in zip(gone, results, strict=True)

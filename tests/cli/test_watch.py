@@ -12,12 +12,13 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from backupctl.cli.context import AppState
+from backupctl.cli.execute import Where
 from backupctl.cli.watch import NOT_A_TERMINAL
 from backupctl.cli.watcher import Watcher
 from backupctl.errors import ExitStatus, RegionNotEnabledError
 from backupctl.model import Job, JobDetail, Kind
 from backupctl.query import Listing, Query
-from backupctl.resolve import Plan
+from backupctl.resolve import Plan, TargetOptions
 from backupctl.sandbox import Faults, Sandbox
 from backupctl.targets import Access, Account, Target
 from tests.cli.conftest import Invoke, invoke_on
@@ -207,7 +208,10 @@ def test_a_job_that_ends_is_shown_once_with_its_final_state() -> None:
     app = AppState(stdout=buffer, stderr=io.StringIO(), clock=lambda: NOW)
     query = Query(kinds=(Kind.BACKUP,), states=("RUNNING",))
     console = Console(file=buffer, width=200, height=40, force_terminal=True)
-    assert Watcher(app, reader, plan, query, None, 4).run(console, 0, 3) is ExitStatus.OK
+    assert (
+        Watcher(app, reader, plan, query, None, Where(TargetOptions(), None, 4)).run(console, 0, 3)
+        is ExitStatus.OK
+    )
     assert reader.described == ["job-a"]
     shown = [frame for frame in frames(buffer.getvalue()) if "refreshed" in frame]
     assert len(shown) >= 3
@@ -240,7 +244,10 @@ def test_a_region_not_enabled_is_asked_once_not_every_refresh() -> None:
     app = AppState(stdout=stdout, stderr=stderr, clock=lambda: NOW)
     query = Query(kinds=(Kind.BACKUP,), states=("RUNNING",))
     console = Console(file=stdout, width=120, height=40, force_terminal=True)
-    assert Watcher(app, reader, plan, query, None, 4).run(console, 0, 3) is ExitStatus.OK
+    assert (
+        Watcher(app, reader, plan, query, None, Where(TargetOptions(), None, 4)).run(console, 0, 3)
+        is ExitStatus.OK
+    )
     assert sorted(reader.asked) == ["eu-south-1", *["us-east-1"] * 3]
     assert "could not be read" not in stdout.getvalue()  # skipped, as jobs list skips it
     assert stderr.getvalue() == ""
