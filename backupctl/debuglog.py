@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 # Secrets appear in botocore's log as headers, as STS's XML and as JSON or repr'd dicts.
@@ -30,11 +31,19 @@ class _Redacting(logging.Formatter):
         return redact(super().format(record))
 
 
-def enable_debug_log(stream: TextIO) -> None:
-    """Send botocore's and urllib3's debug log to ``stream``, redacted."""
+def enable_debug_log(stream: TextIO) -> Callable[[], None]:
+    """Send botocore's and urllib3's debug log to ``stream``, redacted; returns the undo."""
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_Redacting("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    for name in ("botocore", "urllib3", "backupctl"):
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(name) for name in ("botocore", "urllib3", "backupctl")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
+
+    def undo() -> None:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+    return undo

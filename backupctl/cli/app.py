@@ -108,7 +108,7 @@ def root(
     if debug:
         from backupctl.debuglog import enable_debug_log
 
-        enable_debug_log(app_state.stderr)
+        app_state.on_close(enable_debug_log(app_state.stderr))
     if (
         sandbox_ or _truthy(os.environ.get("BACKUPCTL_SANDBOX"))
     ) and ctx.invoked_subcommand != "sandbox":
@@ -130,6 +130,13 @@ def _usage_error(exc: Exception, app_state: AppState) -> int:
         message = "missing command"
     app_state.warn(f"error: {message} (see '{command} --help')")
     return int(getattr(exc, "exit_code", ExitStatus.USAGE))
+
+
+def redact_line(text: str) -> str:
+    """An error line with any secret in it redacted (an exception may quote a request)."""
+    from backupctl.debuglog import redact
+
+    return redact(text)
 
 
 def run(args: list[str] | None = None, app_state: AppState | None = None) -> int:
@@ -155,10 +162,13 @@ def run(args: list[str] | None = None, app_state: AppState | None = None) -> int
             app_state.warn("interrupted")
             return int(ExitStatus.INTERRUPTED)
         if app_state.debug:
-            raise
-        app_state.warn(
-            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
-        )
+            import traceback
+
+            from backupctl.debuglog import redact
+
+            app_state.stderr.write(redact(traceback.format_exc()))
+        hint = "" if app_state.debug else " (run with --debug for details)"
+        app_state.warn(redact_line(f"internal error: {type(exc).__name__}: {exc}{hint}"))
         return int(ExitStatus.UNREADABLE)
     finally:
         app_state.close()
