@@ -62,28 +62,40 @@ def admin(env: dict[str, str], path: str, method: str = "GET") -> Any:
     return json.loads(body) if body else None
 
 
+# Linux carries a process's peak RSS across exec, and a spawned child starts from its
+# parent's: measured from this process (which holds the decoded pages and the previous
+# run's records), every run would report at least the benchmark's own peak. A small
+# launcher process spawns backupctl instead and reports the child's wall time and rusage.
+_LAUNCHER = """
+import os, sys, time
+report = int(sys.argv[1])
+os.set_inheritable(report, False)
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+os.write(report, f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_cli(env: dict[str, str], args: list[str]) -> tuple[float, bytes, int]:
     """Wall time, stdout and peak RSS (KiB) of one ``backupctl`` run."""
     child_env = {**os.environ, **env, "BACKUPCTL_SANDBOX": "0"}
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        pid = os.posix_spawn(
-            sys.executable,
-            [sys.executable, "-m", "backupctl", *args],
-            child_env,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
-            ],
+        launcher = [sys.executable, "-c", _LAUNCHER, str(write_end)]
+        launcher += [sys.executable, "-m", "backupctl", *args]
+        subprocess.run(
+            launcher, env=child_env, stdout=out, stderr=err, pass_fds=(write_end,), check=True
         )
-        _, status, usage = os.wait4(pid, 0)  # wait4 gives this child's own peak RSS
-        wall = time.perf_counter() - start
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as report:
+            wall_text, rss_text, code_text = report.read().decode().split()
         out.seek(0)
         err.seek(0)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            raise SystemExit(f"backupctl exited {code}: {err.read().decode()[-2000:]}")
-        return wall, out.read(), usage.ru_maxrss
+        if int(code_text) != 0:
+            raise SystemExit(f"backupctl exited {code_text}: {err.read().decode()[-2000:]}")
+        return float(wall_text), out.read(), int(rss_text)
 
 
 def json_loads_rate(env: dict[str, str], accounts: list[str]) -> tuple[float, int]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from math import isfinite
+from operator import attrgetter
 
-from backupctl.model import FIELDS, Job, JsonValue, as_record
+from backupctl.model import FIELDS, Job, JsonValue, format_time
 
 _VALID = ", ".join(FIELDS)
 
@@ -28,15 +29,29 @@ def validate_fields(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def record_values(job: Job, fields: Sequence[str]) -> dict[str, JsonValue]:
-    """The job's contract record, restricted to ``fields`` and in their order.
+_VALUES = attrgetter(*FIELDS)
+_KIND, _CREATED, _COMPLETED, _PERCENT = (
+    FIELDS.index(name) for name in ("kind", "created_at", "completed_at", "percent_done")
+)
+
+
+def record_row(job: Job) -> list[JsonValue]:
+    """The job's contract record as a list of values in ``FIELDS`` order.
 
     A non-finite number (``PercentDone`` of "NaN" from a misbehaving endpoint) becomes
     ``None``, because JSON has no spelling for it and a spreadsheet would misread it.
     """
-    record = as_record(job)
-    # percent_done is the record's only float.
-    percent = record["percent_done"]
-    if isinstance(percent, float) and not math.isfinite(percent):
-        record["percent_done"] = None
+    row: list[JsonValue] = list(_VALUES(job))
+    row[_KIND] = job.kind.value
+    row[_CREATED] = format_time(job.created_at)
+    row[_COMPLETED] = format_time(job.completed_at)
+    percent = job.percent_done  # the record's only float
+    if isinstance(percent, float) and not isfinite(percent):
+        row[_PERCENT] = None
+    return row
+
+
+def record_values(job: Job, fields: Sequence[str]) -> dict[str, JsonValue]:
+    """The job's contract record (as ``record_row``), restricted to ``fields``, in their order."""
+    record = dict(zip(FIELDS, record_row(job), strict=True))
     return record if fields == FIELDS else {name: record[name] for name in fields}

@@ -33,10 +33,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def dumps(value: JsonValue, *, pretty: bool = False) -> str:
     """``value`` as JSON text (compact, or 2-space indented): exact, and inert on a terminal."""
-    return _inert((_PRETTY if pretty else _COMPACT).encode(value))
+    return inert((_PRETTY if pretty else _COMPACT).encode(value))
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
+    """JSON text with the characters that act on a terminal escaped (it decodes the same)."""
     if text.isascii():
         # The common case; DEL is the one unsafe ASCII character json leaves raw.
         return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
@@ -54,7 +55,7 @@ class JsonWriter:
     def write(self, jobs: Sequence[Job]) -> None:
         """Render the page's records now; keep only their text until ``close``."""
         for job in jobs:
-            text = _inert(_RECORD_IN_ARRAY.encode(record_values(job, self._fields)))
+            text = inert(_RECORD_IN_ARRAY.encode(record_values(job, self._fields)))
             self._spool.add(sort_key(job), "{\n    " + text[1:-1] + "\n  }")
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backupctl.model import FIELDS
+from backupctl.output.fields import record_values
 from backupctl.output.json import JsonWriter, dumps
 from backupctl.output.ndjson import NdjsonWriter
 
@@ -174,3 +175,20 @@ def test_json_values_are_the_exact_strings(messages: list[str], name: str) -> No
         {"job_id": f"{i:04d}", "status_message": m, "resource_name": name}
         for i, m in enumerate(messages)
     ]
+
+
+@given(
+    messages=st.lists(any_text, min_size=1, max_size=5),
+    name=any_text,
+    percent=st.none() | st.floats(),
+    fields=st.sampled_from([FIELDS, ("status_message",), ("resource_name", "job_id", "kind")]),
+)
+def test_ndjson_page_is_each_record_dumped(
+    messages: list[str], name: str, percent: float | None, fields: tuple[str, ...]
+) -> None:
+    # The writer encodes a page at once; the text must be exactly one dumps() per record.
+    jobs = [make_job(status_message=m, resource_name=name, percent_done=percent) for m in messages]
+    stream = io.StringIO()
+    NdjsonWriter(stream, fields).write(jobs)
+    expected = "".join(dumps(record_values(job, fields)) + "\n" for job in jobs)
+    assert stream.getvalue() == expected
