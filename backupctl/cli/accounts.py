@@ -76,16 +76,7 @@ def list_accounts(
     app_state = state(ctx)
     with reported(app_state):
         fmt = parse_output(output, ctx)
-        where = where_from(
-            app_state,
-            account=account,
-            ou=ou,
-            region=region,
-            role=role,
-            external_id=external_id,
-            profile=profile,
-            concurrency=4,
-        )
+        where = where_from(app_state, {**ctx.params, "concurrency": 4})
         connector, plan = connect(app_state, where, list_org=True)
         role_arn = connector.roles.template if connector.roles else None
         rows = _rows(plan, role_arn)

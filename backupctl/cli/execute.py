@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backupctl.cli.context import AppState
 from backupctl.errors import ExitStatus, RegionNotEnabledError
@@ -29,20 +29,17 @@ class Where:
     timeout: float = DEFAULT_TIMEOUT
 
 
-def where_from(
-    app: AppState,
-    *,
-    account: list[str] | None,
-    ou: str | None,
-    region: list[str] | None,
-    role: str | None,
-    external_id: str | None,
-    profile: str | None,
-    concurrency: int | None,
-    timeout: float | None = None,
-) -> Where:
-    """The target options, each from the command line, else the environment, else the config
-    file, else the built-in default; validated, with ``@list`` accounts expanded."""
+def where_from(app: AppState, params: Mapping[str, Any]) -> Where:
+    """The target options of a command (its ``ctx.params``), each from the command line, else
+    the environment, else the config file, else the built-in default; validated, with
+    ``@list`` accounts expanded."""
+    account, ou, region = params.get("account"), params.get("ou"), params.get("region")
+    role, external_id, profile = (
+        params.get("role"),
+        params.get("external_id"),
+        params.get("profile"),
+    )
+    concurrency, timeout = params.get("concurrency"), params.get("timeout")
     config = app.config
     accounts: tuple[str, ...] = tuple(account or ()) or (() if ou else config.accounts)
     accounts = config.expand_accounts(split_values(accounts)) if accounts else ()

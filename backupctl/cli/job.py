@@ -54,17 +54,7 @@ def describe(
             raise UsageError(f"JOB_ID: {job_id!r} is not a job id")
         kinds = parse_kinds(kind or [])
         fmt = parse_output(output, ctx)
-        where = where_from(
-            app_state,
-            account=account,
-            ou=ou,
-            region=region,
-            role=role,
-            external_id=external_id,
-            profile=profile,
-            concurrency=concurrency,
-            timeout=timeout,
-        )
+        where = where_from(app_state, ctx.params)
         connector, plan = connect(app_state, where)
         from backupctl.aws.jobs import BackupReader
 

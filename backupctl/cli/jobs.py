@@ -136,17 +136,7 @@ def list_jobs(
         )
         fmt = parse_output(output, ctx)
         chosen_fields = parse_fields(fields)
-        where = where_from(
-            app_state,
-            account=account,
-            ou=ou,
-            region=region,
-            role=role,
-            external_id=external_id,
-            profile=profile,
-            concurrency=concurrency,
-            timeout=timeout,
-        )
+        where = where_from(app_state, ctx.params)
         connector, plan = connect(app_state, where)
         writer: JobWriter = make_writer(
             fmt,

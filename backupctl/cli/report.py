@@ -154,17 +154,7 @@ def failures(
             query = Query(query.kinds, tuple(sorted(PROBLEM_STATES)), query.since, query.until,
                           query.resource_type, query.resource_arn, query.vault)  # fmt: skip
         fmt = _format(output)
-        where = where_from(
-            app_state,
-            account=account,
-            ou=ou,
-            region=region,
-            role=role,
-            external_id=external_id,
-            profile=profile,
-            concurrency=concurrency,
-            timeout=timeout,
-        )
+        where = where_from(app_state, ctx.params)
         store = _open_state(new)
         if store is not None:
             app_state.on_close(store.close)

@@ -71,17 +71,7 @@ def watch(
         query = build_query(
             kind, WATCHED_STATES, since, None, resource_type, resource_arn, vault, None, now
         )
-        where = where_from(
-            app_state,
-            account=account,
-            ou=ou,
-            region=region,
-            role=role,
-            external_id=external_id,
-            profile=profile,
-            concurrency=concurrency,
-            timeout=timeout,
-        )
+        where = where_from(app_state, ctx.params)
         console = app_state.out_console()
         if not _watchable(app_state, console):
             app_state.warn(NOT_A_TERMINAL)
