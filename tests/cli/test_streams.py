@@ -155,7 +155,8 @@ def _read_until_closed(stream: IO[bytes], deadline: float) -> bytes:
 def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> None:
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
-            [BACKUPCTL, "jobs", "list", *EVERY_JOB, "-o", "ndjson"],
+            # One call at a time: after the first page, at least five more calls of 0.5 s each.
+            [BACKUPCTL, "jobs", "list", *EVERY_JOB, "--concurrency", "1", "-o", "ndjson"],
             stdout=subprocess.PIPE,
             stderr=errors,
             env=clean_env(**served),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import botocore
@@ -13,6 +13,7 @@ import pytest
 from backupctl.model import (
     FIELDS,
     STATES,
+    Job,
     Kind,
     as_record,
     format_time,
@@ -137,3 +138,20 @@ def test_detail_keeps_describe_only_fields_in_snake_case() -> None:
 
 def test_format_time_is_rfc3339_utc_with_z() -> None:
     assert format_time(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2026-01-02T03:04:05.000Z"
+    # Any offset, microseconds truncated to milliseconds (never rounded), years below 1000.
+    east = timezone(timedelta(hours=5, minutes=30))
+    assert format_time(datetime(2026, 1, 2, 8, 34, 5, 999999, tzinfo=east)) == (
+        "2026-01-02T03:04:05.999Z"
+    )
+    assert format_time(datetime(987, 6, 5, 4, 3, 2, 1000, tzinfo=UTC)) == "0987-06-05T04:03:02.001Z"
+
+
+def test_normalize_builds_the_same_job_as_the_constructor() -> None:
+    # normalize fills Job's slots without its __init__; nothing may differ, nothing be skipped.
+    assert not hasattr(Job, "__post_init__")
+    raw = {"CopyJobId": "C", "CreationDate": 1764201600.5, "PercentDone": "12.5", "IsParent": True}
+    job = normalize(Kind.COPY, raw, "123456789012", "eu-west-1")
+    rebuilt = Job(**{name: getattr(job, name) for name in FIELDS})
+    assert job == rebuilt
+    assert hash(job) == hash(rebuilt)
+    assert repr(job) == repr(rebuilt)
