@@ -1,21 +1,34 @@
-"""Sessions and clients: one botocore session per account, one client per (account, region).
+"""Sessions and clients: one client per (service, region), each call signed as its account.
 
 boto3/botocore sessions are not thread-safe, so every session and client is made
 under one lock; the clients themselves are thread-safe and are shared by the
-fan-out's workers. Sessions share one data loader, so the Backup service model
-is read from disk once, not once per account. An account's session starts from a
-copy of the caller's session's event handlers instead of registering botocore's
-builtin handlers again (most of what a new session costs, 100 accounts over).
+fan-out's workers.
+
+In assume-role mode every member account is reached through one client per region,
+not one per (account, region): a botocore client costs 3-5 ms of CPU to build (200 of
+them were the largest single cost of a 100-account run) and each would open its own
+connections to the same regional endpoint. The shared client signs each request with
+the credentials of the account its caller named: ``AccountClient`` binds the
+account's own refreshing ``RoleCredentials`` to the calling thread for the length of
+one call (botocore signs, and re-signs every retry, in the calling thread), and
+``_ThreadCredentials`` hands botocore's signer whatever is bound. A request with no
+account bound is refused rather than signed as someone else.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from botocore.credentials import CredentialProvider, CredentialResolver, Credentials
+from botocore.credentials import (
+    CredentialProvider,
+    CredentialResolver,
+    Credentials,
+    ReadOnlyCredentials,
+)
 from botocore.exceptions import NoRegionError
 from botocore.hooks import HierarchicalEmitter
 from botocore.session import Session
@@ -24,7 +37,7 @@ from backupctl.aws.errors import translate
 from backupctl.aws.fastparse import FastParserFactory
 from backupctl.aws.roles import RoleAssumer
 from backupctl.aws.settings import AwsSettings
-from backupctl.errors import BackupctlError
+from backupctl.errors import BackupctlError, CredentialsError
 
 
 class _FixedProvider(CredentialProvider):
@@ -39,6 +52,50 @@ class _FixedProvider(CredentialProvider):
 
     def load(self) -> Credentials:
         return self._credentials
+
+
+class _ThreadCredentials(Credentials):
+    """The credentials bound to the calling thread by ``AccountClient``: what the shared
+    member-account clients sign with."""
+
+    def __init__(self) -> None:
+        super().__init__("", "", method="backupctl-account")
+        self._bound = threading.local()
+
+    @contextmanager
+    def bound(self, credentials: Credentials) -> Iterator[None]:
+        """Sign this thread's requests with ``credentials`` until the block ends."""
+        previous = getattr(self._bound, "credentials", None)
+        self._bound.credentials = credentials
+        try:
+            yield
+        finally:
+            self._bound.credentials = previous
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        credentials: Credentials | None = getattr(self._bound, "credentials", None)
+        if credentials is None:
+            # A bug, not a user error: never sign a member account's request as anyone else.
+            raise CredentialsError("a member-account request was made with no account bound")
+        return credentials.get_frozen_credentials()
+
+
+class AccountClient:
+    """A shared regional client whose every call is signed with one account's credentials."""
+
+    def __init__(self, client: Any, credentials: Credentials, signer: _ThreadCredentials) -> None:
+        self._client = client
+        self._credentials = credentials
+        self._signer = signer
+
+    def __getattr__(self, operation: str) -> Callable[..., Any]:
+        method = getattr(self._client, operation)
+
+        def call(**params: Any) -> Any:
+            with self._signer.bound(self._credentials):
+                return method(**params)
+
+        return call
 
 
 class Connector:
@@ -56,9 +113,10 @@ class Connector:
             self._base = self._caller_session()
         except Exception as exc:
             raise translate(exc) from exc
-        self._loader = self._base.get_component("data_loader")
-        self._sessions: dict[str, Session] = {}
-        self._clients: dict[tuple[str | None, str, str], Any] = {}
+        self._signer = _ThreadCredentials()
+        self._members: Session | None = None
+        self._clients: dict[tuple[str, str, bool], Any] = {}
+        self._account_clients: dict[tuple[str, str, str], AccountClient] = {}
         self.roles = RoleAssumer(role, external_id, self._sts_client) if role is not None else None
 
     def _caller_session(self) -> Session:
@@ -70,21 +128,23 @@ class Connector:
             resolver.insert_before("env", _FixedProvider(credentials))
         return session
 
-    def _account_session(self, credentials: Credentials) -> Session:
+    def _members_session(self) -> Session:
         # Called under self._lock: nothing registers on self._handlers while it is copied.
-        session = Session(
-            profile=self.settings.profile,
-            event_hooks=copy.copy(self._handlers),
-            include_builtin_handlers=False,
-        )
-        session.register_component("response_parser_factory", FastParserFactory())
-        session.register_component("data_loader", self._loader)
-        # The role's credentials are the only ones this session may use, so the default
-        # chain (environment, profile, SSO, container, instance metadata) is not built.
-        session.register_component(
-            "credential_provider", CredentialResolver([_FixedProvider(credentials)])
-        )
-        return session
+        if self._members is None:
+            session = Session(
+                profile=self.settings.profile,
+                event_hooks=copy.copy(self._handlers),
+                include_builtin_handlers=False,
+            )
+            session.register_component("response_parser_factory", FastParserFactory())
+            session.register_component("data_loader", self._base.get_component("data_loader"))
+            # Only the bound account's credentials may sign: the default chain
+            # (environment, profile, SSO, container, instance metadata) is not built.
+            session.register_component(
+                "credential_provider", CredentialResolver([_FixedProvider(self._signer)])
+            )
+            self._members = session
+        return self._members
 
     @property
     def default_region(self) -> str | None:
@@ -96,15 +156,27 @@ class Connector:
         region = region or self.default_region
         if region is None:
             raise translate(NoRegionError())
+        if account_id is None or self.roles is None:
+            return self._shared(service, region, members=False)
         key = (account_id, service, region)
         with self._lock:
-            client = self._clients.get(key)
-            if client is not None:
-                return client
-        session = self._session_for(account_id)
+            cached = self._account_clients.get(key)
+        if cached is not None:
+            return cached
+        # Assumed outside the lock: other accounts' calls must not wait on this one.
+        credentials = self.roles.credentials(account_id)
+        client = AccountClient(
+            self._shared(service, region, members=True), credentials, self._signer
+        )
+        with self._lock:
+            return self._account_clients.setdefault(key, client)
+
+    def _shared(self, service: str, region: str, *, members: bool) -> Any:
+        key = (service, region, members)
         with self._lock:
             client = self._clients.get(key)
             if client is None:
+                session = self._members_session() if members else self._base
                 client = self._create(session, service, region)
                 self._clients[key] = client
             return client
@@ -121,22 +193,6 @@ class Connector:
             raise
         except Exception as exc:
             raise translate(exc, doing=f"creating a {service} client in {region}") from exc
-
-    def _session_for(self, account_id: str | None) -> Session:
-        if account_id is None or self.roles is None:
-            return self._base
-        with self._lock:
-            session = self._sessions.get(account_id)
-        if session is not None:
-            return session
-        # Assumed outside the session lock: other accounts' calls must not wait on this one.
-        credentials = self.roles.credentials(account_id)
-        with self._lock:
-            session = self._sessions.get(account_id)
-            if session is None:
-                session = self._account_session(credentials)
-                self._sessions[account_id] = session
-            return session
 
     def available_regions(self, service: str) -> list[str]:
         """Regions where ``service`` is offered in the caller's partition (botocore's data)."""
