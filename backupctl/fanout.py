@@ -18,8 +18,9 @@ from typing import Protocol
 
 from backupctl.errors import AwsError, BackupctlError, EndpointError
 from backupctl.model import Job, Kind
-from backupctl.query import Listing
+from backupctl.query import Listing, Page
 from backupctl.targets import Target
+from backupctl.windows import Window
 
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
@@ -32,15 +33,20 @@ DEFAULT_TIMEOUT = 120.0
 class PageSource(Protocol):
     """Where pages come from: ``aws.jobs.BackupReader`` in production."""
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[list[Job]]: ...
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """One chain of List* calls."""
+    """One chain of List* calls; ``window`` when it reads one window of a split listing."""
 
     target: Target
     listing: Listing
+    window: Window | None = None
+
+
+# Given a listing and its first page (more follow), the windows to read the rest with.
+Splitter = Callable[[Listing, list[Job]], list[Window] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,12 @@ class _Page:
 class _End:
     chain: int
     failure: Failure | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    chain: int
+    windows: list[Window]
 
 
 class CallClock:
@@ -126,6 +138,7 @@ def run(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     call_timeout: float | None = None,
+    split: Splitter | None = None,
 ) -> Outcome:
     """Read every chain of ``work``, calling ``on_page`` in this thread for each page.
 
@@ -133,59 +146,81 @@ def run(
     newest first, so the newest ``limit`` jobs overall are among what was read. A call
     in flight longer than ``call_timeout`` (retries included) fails its chain; the
     worker stuck in it is replaced, and anything the chain sends later is dropped, so
-    the run's length is bounded even when an endpoint hangs.
+    the run's length is bounded even when an endpoint hangs. With ``split`` (and no
+    ``limit``), a chain whose first page says more follow may hand the rest of its
+    listing to windows read side by side (see ``backupctl.windows``).
     """
     cancel = cancel or threading.Event()
-    outcome = Outcome(total=len(work))
+    units = list(work)
+    outcome = Outcome(total=len(units))
     todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
-    workers = max(1, min(concurrency, len(work)))
-    for entry in [*enumerate(work), *([None] * workers)]:
+    for entry in enumerate(units):
         todo.put(entry)
-    results: queue.Queue[_Page | _End] = queue.Queue(maxsize=2 * workers)
+    workers = max(1, min(concurrency, len(units)))
+    results: queue.Queue[_Page | _End | _Split] = queue.Queue(maxsize=2 * workers)
     clock = CallClock()
     abandoned: set[int] = set()
     read: dict[int, int] = {}
+    splitter = split if limit is None else None
+    started = 0
 
     def worker() -> None:
         while (entry := todo.get()) is not None and not cancel.is_set():
             index, item = entry
-            failure = _chain(source, index, item, limit, cancel, clock, results.put)
+            failure = _chain(source, index, item, limit, splitter, cancel, clock, results.put)
             if index in abandoned:
                 return  # a replacement worker has taken this one's place
             results.put(_End(index, failure))
 
     def start_worker() -> None:
+        nonlocal started
+        started += 1
         threading.Thread(target=worker, name="backupctl-fanout", daemon=True).start()
 
     for _ in range(workers):
         start_worker()
-    while outcome.done < outcome.total:
-        if call_timeout is not None:
-            for index in clock.overdue(call_timeout):
-                clock.end(index)
-                abandoned.add(index)
+    try:
+        while outcome.done < outcome.total:
+            if call_timeout is not None:
+                for index in clock.overdue(call_timeout):
+                    clock.end(index)
+                    abandoned.add(index)
+                    outcome.done += 1
+                    timed_out = _timed_out(units[index], call_timeout, read.get(index, 0))
+                    outcome.failures.append(timed_out)
+                    start_worker()
+            try:
+                message = results.get(timeout=0.1)
+            except queue.Empty:
+                if cancel.is_set():
+                    break
+                continue
+            if message.chain in abandoned:
+                continue
+            if isinstance(message, _Page):
+                window = units[message.chain].window
+                jobs = message.jobs if window is None else window.seams.fresh(window, message.jobs)
+                outcome.jobs += len(jobs)
+                read[message.chain] = read.get(message.chain, 0) + len(jobs)
+                if jobs:
+                    on_page(jobs)
+            elif isinstance(message, _Split):
+                parent = units[message.chain]
+                for window in message.windows:
+                    units.append(Work(parent.target, window.listing, window))
+                    todo.put((len(units) - 1, units[-1]))
+                outcome.total += len(message.windows)
+                for _ in range(min(len(message.windows), concurrency - (started - len(abandoned)))):
+                    start_worker()
+            else:
                 outcome.done += 1
-                outcome.failures.append(_timed_out(work[index], call_timeout, read.get(index, 0)))
-                todo.put(None)  # the replacement's own end-of-work marker
-                start_worker()
-        try:
-            message = results.get(timeout=0.1)
-        except queue.Empty:
-            if cancel.is_set():
-                break
-            continue
-        if message.chain in abandoned:
-            continue
-        if isinstance(message, _Page):
-            outcome.jobs += len(message.jobs)
-            read[message.chain] = read.get(message.chain, 0) + len(message.jobs)
-            on_page(message.jobs)
-        else:
-            outcome.done += 1
-            if message.failure is not None:
-                outcome.failures.append(message.failure)
-        if progress is not None:
-            progress(outcome)
+                if message.failure is not None:
+                    outcome.failures.append(message.failure)
+            if progress is not None:
+                progress(outcome)
+    finally:
+        for _ in range(started):
+            todo.put(None)  # every worker's end-of-work marker (spares are harmless)
     return outcome
 
 
@@ -194,9 +229,10 @@ def _chain(
     index: int,
     item: Work,
     limit: int | None,
+    split: Splitter | None,
     cancel: threading.Event,
     clock: CallClock,
-    put: Callable[[_Page], None],
+    put: Callable[[_Page | _Split], None],
 ) -> Failure | None:
     """Walk one chain, handing each page to ``put``; an error ends the chain as a Failure."""
     read = 0
@@ -210,11 +246,18 @@ def _chain(
                 clock.end(index)
             if page is None or cancel.is_set():
                 return None
-            if limit is not None and read + len(page) > limit:
-                page = page[: limit - read]
-            read += len(page)
-            if page:
-                put(_Page(index, page))
+            jobs = page.jobs
+            if limit is not None and read + len(jobs) > limit:
+                jobs = jobs[: limit - read]
+            if split is not None and read == 0 and page.more and item.window is None:
+                windows = split(item.listing, jobs)
+                if windows:
+                    put(_Page(index, jobs))
+                    put(_Split(index, windows))
+                    return None
+            read += len(jobs)
+            if jobs:
+                put(_Page(index, jobs))
             if limit is not None and read >= limit:
                 return None
     except BackupctlError as error:

@@ -123,6 +123,14 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing: its jobs, and whether more pages follow it."""
+
+    jobs: list[Job]
+    more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
     """Which jobs: the options of ``jobs list`` after validation."""
 

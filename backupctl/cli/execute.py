@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from backupctl.cli.context import AppState
@@ -86,8 +87,9 @@ def fan_out(
 ) -> Outcome:
     """Every listing of ``query`` on every target of ``plan``; Ctrl-C stops new calls at once."""
     from backupctl import fanout
-    from backupctl.aws.jobs import BackupReader
+    from backupctl.aws.jobs import PAGE_SIZE, BackupReader
     from backupctl.cli.progress import ProgressLine
+    from backupctl.windows import plan_windows
 
     work = [Work(t, listing) for t in plan.targets for listing in query.listings()]
     cancel = threading.Event()
@@ -102,6 +104,7 @@ def fan_out(
             progress=progress.update if progress else None,
             cancel=cancel,
             call_timeout=where.timeout,
+            split=partial(plan_windows, page_size=PAGE_SIZE, now=app.clock()),
         )
     finally:
         cancel.set()

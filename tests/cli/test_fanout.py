@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 from tests.cli.conftest import invoke_on
-from tests.cli.oracle import expected_record, newest_first
+from tests.cli.oracle import expected_record, newest_first, rfc3339
 from tests.conftest import SandboxFactory
 
 ROLE = "OrganizationAccountAccessRole"
@@ -53,6 +56,40 @@ def test_every_account_and_region(small_org: Sandbox, mode: list[str]) -> None:
     assert code == 0, stderr
     assert stderr == ""
     assert jobs == org_jobs(small_org)
+
+
+@pytest.mark.parametrize("mode", [["--role", ROLE], []], ids=["assume-role", "org-view"])
+@pytest.mark.parametrize("days", [None, (12, 2)], ids=["all-time", "since-until"])
+def test_long_listings_read_in_windows_print_every_job_once(
+    small_org: Sandbox,
+    mode: list[str],
+    days: tuple[int, int] | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pages of 10 jobs make the listings long enough to be split into windows of time.
+    monkeypatch.setattr("backupctl.aws.jobs.PAGE_SIZE", 10)
+    now = datetime.now(UTC).replace(microsecond=0)
+    span = ["--since", f"{days[0]}d", "--until", f"{days[1]}d"] if days else []
+    regions = ",".join(small_org.dataset.regions)
+    small_org.counters.reset()
+    result = invoke_on(
+        small_org, "jobs", "list", "--region", regions, "-o", "json", "--account", "all",
+        *mode, *span, now=now,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    expected = org_jobs(small_org)
+    if days:
+        low, high = (rfc3339((now - timedelta(days=d)).timestamp()) or "" for d in days)
+        expected = [j for j in expected if low <= j["created_at"] < high]
+    assert json.loads(result.stdout) == expected
+    if not days and not mode:  # (an account's own listings here are too short to split)
+        # Split: more List calls than one chain per listing would make, but not many more.
+        calls = sum(v for k, v in small_org.counters.requests.items() if k[1].startswith("List"))
+        per_chain = Counter(
+            (j["account_id"] if mode else "*", j["region"], j["kind"]) for j in expected
+        )
+        chained = sum(math.ceil(n / 10) for n in per_chain.values())
+        assert chained < calls < 2 * chained
 
 
 def test_role_is_assumed_once_per_account(small_org: Sandbox) -> None:

@@ -17,7 +17,7 @@ from backupctl.cli.watch import NOT_A_TERMINAL
 from backupctl.cli.watcher import Watcher
 from backupctl.errors import ExitStatus, RegionNotEnabledError
 from backupctl.model import Job, JobDetail, Kind
-from backupctl.query import Listing, Query
+from backupctl.query import Listing, Page, Query
 from backupctl.resolve import Plan, TargetOptions
 from backupctl.sandbox import Faults, Sandbox
 from backupctl.targets import Access, Account, Target
@@ -186,9 +186,9 @@ class _ScriptedReader:
         self.listed = 0
         self.described: list[str] = []
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[list[Job]]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
         self.listed += 1  # one listing per refresh: backup jobs, RUNNING
-        yield self.script[self.listed - 1]
+        yield Page(self.script[self.listed - 1])
 
     def describe(self, target: Target, kind: Kind, job_id: str) -> JobDetail | None:
         self.described.append(job_id)
@@ -227,11 +227,11 @@ class _OptInRegionReader(_ScriptedReader):
         super().__init__([], {})
         self.asked: list[str] = []
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[list[Job]]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
         self.asked.append(target.region)
         if target.region == "eu-south-1":
             raise RegionNotEnabledError("The security token included in the request is invalid.")
-        yield []
+        yield Page([])
 
 
 def test_a_region_not_enabled_is_asked_once_not_every_refresh() -> None:

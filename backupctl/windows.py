@@ -1,0 +1,149 @@
+"""One long chain of List calls split into windows of creation time, read side by side.
+
+A listing's pages depend on each other (each needs the NextToken of the one before),
+so a listing of many pages takes pages x latency however many calls may be in
+flight: ``ByAccountId=*`` over a large organization is one such chain per region and
+kind. When the first page of a listing says more follow, ``plan_windows`` estimates
+from the time that page spans how many pages are left and, if that is worth it,
+replaces the rest of the chain with several listings over consecutive windows of
+``CreationDate`` (``ByCreatedAfter``/``ByCreatedBefore``), each its own chain.
+
+Nothing may be lost or printed twice, whatever the service does at a window's edge
+(inclusive or exclusive bounds, times compared to the second) and whatever order its
+pages come in:
+
+- the windows tile the whole time line: the oldest is open below (or starts at
+  ``--since``), the newest open above (or ends at ``--until``);
+- neighbouring windows overlap by ``OVERLAP`` on each side of their shared edge, so a
+  job near an edge is in at least one of them;
+- ``Seams`` drops the second sighting of a job seen near an edge, and any job of the
+  first page (already printed) that a window returns again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from backupctl.model import Job
+from backupctl.query import Listing
+
+# Each side of an edge: wider than any rounding of times to the second.
+OVERLAP = timedelta(seconds=1)
+# Pages one window should hold: fewer means more windows, each ending on a partial page.
+PAGES_PER_WINDOW = 4
+# At most this many windows per listing, so one listing cannot take every call in flight.
+MAX_WINDOWS = 16
+# How far back the List calls reach (AWS Backup lists the jobs of the last 30 days):
+# where the windows start when the query gives no --since. Older jobs, if any, are still
+# read, by the oldest window, which is open below.
+REACH = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One window's listing, and where its own edges overlap its neighbours'."""
+
+    listing: Listing
+    seams: Seams
+    # Jobs created before ``low`` or at or after ``high`` may also be in a neighbour.
+    low: datetime | None
+    high: datetime | None
+
+    def near_edge(self, job: Job) -> bool:
+        """Whether a neighbouring window may return this job too."""
+        created = job.created_at
+        if created is None:
+            return True
+        return (self.low is not None and created < self.low) or (
+            self.high is not None and created >= self.high
+        )
+
+
+@dataclass(slots=True)
+class Seams:
+    """The jobs one split listing has printed where its windows meet."""
+
+    seen: set[str] = field(default_factory=set)
+
+    def fresh(self, window: Window, jobs: Sequence[Job]) -> list[Job]:
+        """The page's jobs less any printed already (by the first page or a neighbour)."""
+        out: list[Job] = []
+        seen = self.seen
+        for job in jobs:
+            if job.job_id in seen:
+                continue
+            if window.near_edge(job):
+                seen.add(job.job_id)
+            out.append(job)
+        return out
+
+
+def plan_windows(
+    listing: Listing, first_page: Sequence[Job], page_size: int, now: datetime
+) -> list[Window] | None:
+    """Windows to read the rest of ``listing`` with, or None to keep to its one chain.
+
+    ``first_page`` is what the listing's first call returned (newest first, as the
+    service lists); more pages follow it. The estimate assumes jobs are spread over
+    time as they were on that page; the split is correct whatever the spread.
+    """
+    times = [job.created_at for job in first_page if job.created_at is not None]
+    if not times:
+        return None
+    since: datetime | None = listing.params.get("ByCreatedAfter")
+    until: datetime | None = listing.params.get("ByCreatedBefore")
+    top = until or max(now, max(times))
+    oldest = min(times)
+    bottom = since or top - REACH
+    covered = (top - oldest) * (page_size / len(first_page))  # the time one full page spans
+    remaining = oldest - bottom
+    if remaining <= OVERLAP * 4 or covered <= timedelta(0):
+        return None
+    # Windows for what is older than the first page, and one from there on (which reads
+    # the first page's jobs again, and any created since).
+    older = min(MAX_WINDOWS - 1, math.ceil(remaining / covered / PAGES_PER_WINDOW))
+    if older < 2:
+        return None  # two windows side by side would take as long as the chain
+    step = remaining / older
+    # Whole seconds: the service may compare times to the second.
+    edges = [_second(bottom + step * i) for i in range(1, older)] + [_second(oldest)]
+    edges = sorted(set(edges))
+    seams = Seams({job.job_id for job in first_page})
+    lows: list[datetime | None] = [since, *edges]
+    highs: list[datetime | None] = [*edges, until]
+    last = len(edges)
+    return [
+        _window(listing, seams, low, high, first=i == 0, last=i == last)
+        for i, (low, high) in enumerate(zip(lows, highs, strict=True))
+    ]
+
+
+def _second(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)
+
+
+def _window(
+    listing: Listing, seams: Seams, low: datetime | None, high: datetime | None, *, first: bool,
+    last: bool,
+) -> Window:  # fmt: skip
+    """The window from edge ``low`` to edge ``high``; the first and last keep the query's own
+    bounds (None: open), every other edge is widened by ``OVERLAP``."""
+    params = dict(listing.params)
+    after = low if first or low is None else low - OVERLAP
+    before = high if last or high is None else high + OVERLAP
+    for name, value in (("ByCreatedAfter", after), ("ByCreatedBefore", before)):
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    # A neighbour may return what lies within two OVERLAPs of a shared edge (one for the
+    # overlap, one for a service that rounds times to the second).
+    return Window(
+        replace(listing, params=params),
+        seams,
+        None if first or low is None else low + 2 * OVERLAP,
+        None if last or high is None else high - 2 * OVERLAP,
+    )
