@@ -128,9 +128,14 @@ def _vault_name(arn: str | None) -> str | None:
 
 def _time(value: Any) -> datetime | None:
     # The fast parser leaves epoch seconds: the common case goes first (normalize is hot).
-    if value.__class__ is float or value.__class__ is int:
-        return datetime.fromtimestamp(value, tz=UTC)
-    return to_datetime(value)
+    try:
+        if value.__class__ is float or value.__class__ is int:
+            return datetime.fromtimestamp(value, tz=UTC)
+        return to_datetime(value)
+    except (ValueError, TypeError, OverflowError, OSError):
+        # A time no calendar holds (a broken or hostile endpoint): the job is still
+        # reported, with no time, rather than failing every job of its listing.
+        return None
 
 
 # Job's generated __init__ sets each of its 27 fields through object.__setattr__ (it is

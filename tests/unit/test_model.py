@@ -155,3 +155,19 @@ def test_normalize_builds_the_same_job_as_the_constructor() -> None:
     assert job == rebuilt
     assert hash(job) == hash(rebuilt)
     assert repr(job) == repr(rebuilt)
+
+
+@pytest.mark.parametrize(
+    "bad", ["yesterday", "", "2026-13-45T99:00:00Z", 1e20, -1e20, float("nan"), {"a": 1}]
+)
+def test_a_time_no_calendar_holds_leaves_the_field_empty_not_the_listing(bad: object) -> None:
+    raw = {
+        "BackupJobId": "B",
+        "CreationDate": bad,
+        "CompletionDate": 1764201600.5,
+        "State": "FAILED",
+    }
+    job = normalize(Kind.BACKUP, raw, "123456789012", "eu-west-1")
+    assert job.created_at is None
+    assert job.completed_at == datetime(2025, 11, 27, 0, 0, 0, 500000, tzinfo=UTC)
+    assert as_record(job)["created_at"] is None
