@@ -190,7 +190,16 @@ def run(
                     outcome.failures.append(timed_out)
                     start_worker()
             try:
-                message = results.get(timeout=0.1)
+                message = results.get_nowait()
+            except queue.Empty:
+                # Nothing to write: the calls are the wall, not this thread. Work that waits
+                # (the windows of a split listing) gets another worker, up to --concurrency.
+                # While this thread is busy, more threads would only contend for the GIL.
+                if not todo.empty() and started - len(abandoned) < concurrency:
+                    start_worker()
+                message = None
+            try:
+                message = message or results.get(timeout=0.1)
             except queue.Empty:
                 if cancel.is_set():
                     break
@@ -210,8 +219,6 @@ def run(
                     units.append(Work(parent.target, window.listing, window))
                     todo.put((len(units) - 1, units[-1]))
                 outcome.total += len(message.windows)
-                for _ in range(min(len(message.windows), concurrency - (started - len(abandoned)))):
-                    start_worker()
             else:
                 outcome.done += 1
                 if message.failure is not None:

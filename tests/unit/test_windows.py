@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -197,3 +199,39 @@ def test_jobs_at_every_window_edge_are_read_exactly_once(
     printed, chains = read_all(service, listing, newest_window_first=newest_window_first)
     assert chains == 1 + MAX_WINDOWS
     assert sorted(printed) == sorted(job.job_id for job in jobs)
+
+
+class Slow:
+    """A service whose every call takes 10 ms, as over a network; counts calls in flight."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+        for page in self.service.pages(target, listing):
+            with self.lock:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            time.sleep(0.01)
+            with self.lock:
+                self.in_flight -= 1
+            yield page
+
+
+def test_windows_are_read_side_by_side_up_to_the_concurrency() -> None:
+    jobs = spread(3000, 30 * DAY)
+    service = Slow(Service(jobs, 100, True, False, False))
+    printed: list[str] = []
+    outcome = fanout.run(
+        service,
+        [Work(TARGET, Listing(Kind.BACKUP, {}))],  # one listing: one worker to begin with
+        lambda page: printed.extend(job.job_id for job in page),
+        concurrency=6,
+        split=partial(plan_windows, page_size=100, now=NOW),
+    )
+    assert not outcome.failures
+    assert sorted(printed) == sorted(job.job_id for job in jobs)
+    assert service.most_in_flight == 6
