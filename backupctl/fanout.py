@@ -45,8 +45,12 @@ class Work:
     window: Window | None = None
 
 
-# Given a listing and its first page (more follow), the windows to read the rest with.
-Splitter = Callable[[Listing, list[Job]], list[Window] | None]
+# Given a listing, the jobs of its first pages (more follow) and the seconds the last of
+# them took, the windows to read the rest with.
+Splitter = Callable[[Listing, list[Job], float], list[Window] | None]
+# A chain is considered for a split at its second page: the first call's time includes
+# setting up the connection, and every chain starts at once.
+SPLIT_AT_PAGE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ def run(
     in flight longer than ``call_timeout`` (retries included) fails its chain; the
     worker stuck in it is replaced, and anything the chain sends later is dropped, so
     the run's length is bounded even when an endpoint hangs. With ``split`` (and no
-    ``limit``), a chain whose first page says more follow may hand the rest of its
+    ``limit``), a chain whose first pages say more follow may hand the rest of its
     listing to windows read side by side (see ``backupctl.windows``).
     """
     cancel = cancel or threading.Event()
@@ -244,9 +248,13 @@ def _chain(
     """Walk one chain, handing each page to ``put``; an error ends the chain as a Failure."""
     read = 0
     pages = source.pages(item.target, item.listing)
+    probe: list[Job] | None = [] if split is not None and item.window is None else None
+    number = 0
     try:
         while True:
+            number += 1
             clock.begin(index)
+            began = time.monotonic()
             try:
                 page = next(pages, None)
             finally:
@@ -256,12 +264,15 @@ def _chain(
             jobs = page.jobs
             if limit is not None and read + len(jobs) > limit:
                 jobs = jobs[: limit - read]
-            if split is not None and read == 0 and page.more and item.window is None:
-                windows = split(item.listing, jobs)
-                if windows:
-                    put(_Page(index, jobs))
-                    put(_Split(index, windows))
-                    return None
+            if probe is not None and split is not None and page.more:
+                probe.extend(jobs)
+                if number == SPLIT_AT_PAGE:
+                    windows = split(item.listing, probe, time.monotonic() - began)
+                    probe = None
+                    if windows:
+                        put(_Page(index, jobs))
+                        put(_Split(index, windows))
+                        return None
             read += len(jobs)
             if jobs:
                 put(_Page(index, jobs))

@@ -3,10 +3,11 @@
 A listing's pages depend on each other (each needs the NextToken of the one before),
 so a listing of many pages takes pages x latency however many calls may be in
 flight: ``ByAccountId=*`` over a large organization is one such chain per region and
-kind. When the first page of a listing says more follow, ``plan_windows`` estimates
-from the time that page spans how many pages are left and, if that is worth it,
-replaces the rest of the chain with several listings over consecutive windows of
-``CreationDate`` (``ByCreatedAfter``/``ByCreatedBefore``), each its own chain.
+kind. When the first pages of a listing say more follow, ``plan_windows`` estimates
+from the time they span how many pages are left and, if reading them one after
+another would take a while (at the last page's pace), replaces the rest of the chain
+with several listings over consecutive windows of ``CreationDate``
+(``ByCreatedAfter``/``ByCreatedBefore``), each its own chain.
 
 Nothing may be lost or printed twice, whatever the service does at a window's edge
 (inclusive or exclusive bounds, times compared to the second) and whatever order its
@@ -17,7 +18,7 @@ pages come in:
 - neighbouring windows overlap by ``OVERLAP`` on each side of their shared edge, so a
   job near an edge is in at least one of them;
 - ``Seams`` drops the second sighting of a job seen near an edge, and any job of the
-  first page (already printed) that a window returns again.
+  first pages (already printed) that a window returns again.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ OVERLAP = timedelta(seconds=1)
 PAGES_PER_WINDOW = 4
 # At most this many windows per listing, so one listing cannot take every call in flight.
 MAX_WINDOWS = 16
+# Split only a chain whose rest would take longer than this, at its latest page's pace.
+WORTH_SECONDS = 5.0
 # How far back the List calls reach (AWS Backup lists the jobs of the last 30 days):
 # where the windows start when the query gives no --since. Older jobs, if any, are still
 # read, by the oldest window, which is open below.
@@ -69,7 +72,7 @@ class Seams:
     seen: set[str] = field(default_factory=set)
 
     def fresh(self, window: Window, jobs: Sequence[Job]) -> list[Job]:
-        """The page's jobs less any printed already (by the first page or a neighbour)."""
+        """The page's jobs less any printed already (by the first pages or a neighbour)."""
         out: list[Job] = []
         seen = self.seen
         for job in jobs:
@@ -82,13 +85,21 @@ class Seams:
 
 
 def plan_windows(
-    listing: Listing, first_page: Sequence[Job], page_size: int, now: datetime
+    listing: Listing,
+    first_page: Sequence[Job],
+    page_seconds: float,
+    *,
+    page_size: int,
+    now: datetime,
 ) -> list[Window] | None:
     """Windows to read the rest of ``listing`` with, or None to keep to its one chain.
 
-    ``first_page`` is what the listing's first call returned (newest first, as the
-    service lists); more pages follow it. The estimate assumes jobs are spread over
-    time as they were on that page; the split is correct whatever the spread.
+    ``first_page`` is what the listing's first calls returned (newest first, as the
+    service lists), the last of them in ``page_seconds``; more pages follow. The
+    estimate assumes jobs are spread over time as they were on those pages; the split
+    is correct whatever the spread. A chain whose rest would take less than
+    ``WORTH_SECONDS`` is left alone: windows cost a few calls more, and calls count
+    against the service's rate limits.
     """
     times = [job.created_at for job in first_page if job.created_at is not None]
     if not times:
@@ -102,9 +113,12 @@ def plan_windows(
     remaining = oldest - bottom
     if remaining <= OVERLAP * 4 or covered <= timedelta(0):
         return None
-    # Windows for what is older than the first page, and one from there on (which reads
-    # the first page's jobs again, and any created since).
-    older = min(MAX_WINDOWS - 1, math.ceil(remaining / covered / PAGES_PER_WINDOW))
+    # Windows for what is older than the first pages, and one from there on (which reads
+    # their jobs again, and any created since).
+    pages_left = remaining / covered
+    if pages_left * page_seconds < WORTH_SECONDS:
+        return None
+    older = min(MAX_WINDOWS - 1, math.ceil(pages_left / PAGES_PER_WINDOW))
     if older < 2:
         return None  # two windows side by side would take as long as the chain
     step = remaining / older

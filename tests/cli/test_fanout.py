@@ -68,6 +68,7 @@ def test_long_listings_read_in_windows_print_every_job_once(
 ) -> None:
     # Pages of 10 jobs make the listings long enough to be split into windows of time.
     monkeypatch.setattr("backupctl.aws.jobs.PAGE_SIZE", 10)
+    monkeypatch.setattr("backupctl.windows.WORTH_SECONDS", 0.0)  # split however fast the pages
     now = datetime.now(UTC).replace(microsecond=0)
     span = ["--since", f"{days[0]}d", "--until", f"{days[1]}d"] if days else []
     regions = ",".join(small_org.dataset.regions)

@@ -36,13 +36,21 @@ def spread(count: int, over: timedelta, end: datetime = NOW) -> list[Job]:
 def test_a_listing_whose_first_page_covers_most_of_the_range_is_not_split() -> None:
     listing = Listing(Kind.BACKUP, {"ByCreatedAfter": NOW - DAY})
     first = spread(100, timedelta(hours=20))  # one page of 100 covers 20 of 24 hours
-    assert plan_windows(listing, first, page_size=100, now=NOW) is None
+    assert plan_windows(listing, first, 1.0, page_size=100, now=NOW) is None
+
+
+def test_a_listing_that_pages_quickly_is_not_split() -> None:
+    # 29 pages to go at 0.1 s each: 2.9 s, less than windows are worth their extra calls.
+    listing = Listing(Kind.BACKUP, {})
+    first = spread(100, DAY)
+    assert plan_windows(listing, first, 0.1, page_size=100, now=NOW) is None
+    assert plan_windows(listing, first, 0.5, page_size=100, now=NOW) is not None
 
 
 def test_windows_tile_the_time_line_with_overlapping_edges() -> None:
     listing = Listing(Kind.BACKUP, {"ByResourceType": "EBS"})
     first = spread(100, timedelta(hours=6))  # a page per 6 hours: about 120 pages in 30 days
-    windows = plan_windows(listing, first, page_size=100, now=NOW)
+    windows = plan_windows(listing, first, 1.0, page_size=100, now=NOW)
     assert windows is not None
     assert len(windows) == MAX_WINDOWS
     params = [w.listing.params for w in windows]
@@ -56,7 +64,9 @@ def test_windows_tile_the_time_line_with_overlapping_edges() -> None:
 def test_windows_keep_the_query_bounds() -> None:
     since, until = NOW - 10 * DAY, NOW - DAY
     listing = Listing(Kind.COPY, {"ByCreatedAfter": since, "ByCreatedBefore": until})
-    windows = plan_windows(listing, spread(50, timedelta(hours=2), until), page_size=50, now=NOW)
+    windows = plan_windows(
+        listing, spread(50, timedelta(hours=2), until), 1.0, page_size=50, now=NOW
+    )
     assert windows is not None
     assert windows[0].listing.params["ByCreatedAfter"] == since
     assert windows[-1].listing.params["ByCreatedBefore"] == until
@@ -105,8 +115,8 @@ def read_all(
     windows are read in a known order: oldest first, or newest first."""
     plan = partial(plan_windows, page_size=service.page_size, now=NOW)
 
-    def split(listing: Listing, jobs: list[Job]) -> list[Window] | None:
-        windows = plan(listing, jobs)
+    def split(listing: Listing, jobs: list[Job], seconds: float) -> list[Window] | None:
+        windows = plan(listing, jobs, 1.0)  # as if each page took a second
         return windows[::-1] if windows and newest_window_first else windows
 
     printed: list[str] = []
@@ -167,8 +177,9 @@ def test_a_long_listing_is_read_in_windows() -> None:
     service = Service(jobs, 100, True, False, False)
     printed, chains = read_all(service, Listing(Kind.BACKUP, {}))
     assert sorted(printed) == sorted(job.job_id for job in jobs)
-    # The first chain, a window per 4 of the 29 pages older than its page, one window after.
-    assert chains == 1 + math.ceil(29 / 4) + 1
+    # The first chain (two pages), a window per 4 of the 28 pages older than those, and one
+    # from there on.
+    assert chains == 1 + math.ceil(28 / 4) + 1
 
 
 def test_pages_in_any_order_are_still_read_exactly_once() -> None:
@@ -230,7 +241,7 @@ def test_windows_are_read_side_by_side_up_to_the_concurrency() -> None:
         [Work(TARGET, Listing(Kind.BACKUP, {}))],  # one listing: one worker to begin with
         lambda page: printed.extend(job.job_id for job in page),
         concurrency=6,
-        split=partial(plan_windows, page_size=100, now=NOW),
+        split=lambda listing, jobs, _: plan_windows(listing, jobs, 1.0, page_size=100, now=NOW),
     )
     assert not outcome.failures
     assert sorted(printed) == sorted(job.job_id for job in jobs)
