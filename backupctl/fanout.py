@@ -154,85 +154,129 @@ def run(
     ``limit``), a chain whose first pages say more follow may hand the rest of its
     listing to windows read side by side (see ``backupctl.windows``).
     """
-    cancel = cancel or threading.Event()
-    units = list(work)
-    outcome = Outcome(total=len(units))
-    todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
-    for entry in enumerate(units):
-        todo.put(entry)
-    workers = max(1, min(concurrency, len(units)))
-    results: queue.Queue[_Page | _End | _Split] = queue.Queue(maxsize=2 * workers)
-    clock = CallClock()
-    abandoned: set[int] = set()
-    read: dict[int, int] = {}
     splitter = split if limit is None else None
-    started = 0
+    fan_out = _FanOut(source, work, concurrency, limit, splitter, cancel or threading.Event())
+    return fan_out.run(on_page, progress, call_timeout)
 
-    def worker() -> None:
-        while (entry := todo.get()) is not None and not cancel.is_set():
+
+class _FanOut:
+    """One run: the chains to read, the workers reading them, and what they sent back."""
+
+    def __init__(
+        self,
+        source: PageSource,
+        work: Sequence[Work],
+        concurrency: int,
+        limit: int | None,
+        split: Splitter | None,
+        cancel: threading.Event,
+    ) -> None:
+        self._source, self._limit, self._split, self._cancel = source, limit, split, cancel
+        self._concurrency = concurrency
+        self._units = list(work)
+        self.outcome = Outcome(total=len(self._units))
+        self._todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
+        for entry in enumerate(self._units):
+            self._todo.put(entry)
+        self._first_workers = max(1, min(concurrency, len(self._units)))
+        self._results: queue.Queue[_Page | _End | _Split] = queue.Queue(
+            maxsize=2 * self._first_workers
+        )
+        self._clock = CallClock()
+        self._abandoned: set[int] = set()
+        self._read: dict[int, int] = {}
+        self._started = 0
+
+    def run(
+        self,
+        on_page: Callable[[Sequence[Job]], None],
+        progress: Progress | None,
+        call_timeout: float | None,
+    ) -> Outcome:
+        """Read until every chain is done or ``cancel`` is set; see ``fanout.run``."""
+        for _ in range(self._first_workers):
+            self._start_worker()
+        try:
+            while self.outcome.done < self.outcome.total:
+                if call_timeout is not None:
+                    self._give_up_overdue(call_timeout)
+                message = self._next()
+                if message is None:
+                    if self._cancel.is_set():
+                        break
+                    continue
+                if message.chain not in self._abandoned:
+                    self._take(message, on_page)
+                    if progress is not None:
+                        progress(self.outcome)
+        finally:
+            for _ in range(self._started):
+                self._todo.put(None)  # every worker's end-of-work marker (spares are harmless)
+        return self.outcome
+
+    def _worker(self) -> None:
+        while (entry := self._todo.get()) is not None and not self._cancel.is_set():
             index, item = entry
-            failure = _chain(source, index, item, limit, splitter, cancel, clock, results.put)
-            if index in abandoned:
+            failure = _chain(
+                self._source, index, item, self._limit, self._split, self._cancel, self._clock,
+                self._results.put,
+            )  # fmt: skip
+            if index in self._abandoned:
                 return  # a replacement worker has taken this one's place
-            results.put(_End(index, failure))
+            self._results.put(_End(index, failure))
 
-    def start_worker() -> None:
-        nonlocal started
-        started += 1
-        threading.Thread(target=worker, name="backupctl-fanout", daemon=True).start()
+    def _start_worker(self) -> None:
+        self._started += 1
+        threading.Thread(target=self._worker, name="backupctl-fanout", daemon=True).start()
 
-    for _ in range(workers):
-        start_worker()
-    try:
-        while outcome.done < outcome.total:
-            if call_timeout is not None:
-                for index in clock.overdue(call_timeout):
-                    clock.end(index)
-                    abandoned.add(index)
-                    outcome.done += 1
-                    timed_out = _timed_out(units[index], call_timeout, read.get(index, 0))
-                    outcome.failures.append(timed_out)
-                    start_worker()
-            try:
-                message = results.get_nowait()
-            except queue.Empty:
-                # Nothing to write: the calls are the wall, not this thread. Work that waits
-                # (the windows of a split listing) gets another worker, up to --concurrency.
-                # While this thread is busy, more threads would only contend for the GIL.
-                if not todo.empty() and started - len(abandoned) < concurrency:
-                    start_worker()
-                message = None
-            try:
-                message = message or results.get(timeout=0.1)
-            except queue.Empty:
-                if cancel.is_set():
-                    break
-                continue
-            if message.chain in abandoned:
-                continue
-            if isinstance(message, _Page):
-                window = units[message.chain].window
-                jobs = message.jobs if window is None else window.seams.fresh(window, message.jobs)
-                outcome.jobs += len(jobs)
-                read[message.chain] = read.get(message.chain, 0) + len(jobs)
-                if jobs:
-                    on_page(jobs)
-            elif isinstance(message, _Split):
-                parent = units[message.chain]
-                for window in message.windows:
-                    units.append(Work(parent.target, window.listing, window))
-                    todo.put((len(units) - 1, units[-1]))
-                outcome.total += len(message.windows)
-            else:
-                outcome.done += 1
-                if message.failure is not None:
-                    outcome.failures.append(message.failure)
-            if progress is not None:
-                progress(outcome)
-    finally:
-        for _ in range(started):
-            todo.put(None)  # every worker's end-of-work marker (spares are harmless)
-    return outcome
+    def _give_up_overdue(self, call_timeout: float) -> None:
+        """Fail each chain whose call has run too long, and replace its worker."""
+        for index in self._clock.overdue(call_timeout):
+            self._clock.end(index)
+            self._abandoned.add(index)
+            self.outcome.done += 1
+            read = self._read.get(index, 0)
+            self.outcome.failures.append(_timed_out(self._units[index], call_timeout, read))
+            self._start_worker()
+
+    def _next(self) -> _Page | _End | _Split | None:
+        """The next message from the workers; None after a tenth of a second without one."""
+        try:
+            return self._results.get_nowait()
+        except queue.Empty:
+            pass
+        # Nothing to write: the calls are the wall, not this thread. Work that waits (the
+        # windows of a split listing) gets another worker, up to the concurrency; while this
+        # thread is busy, more threads would only contend with it for the GIL.
+        live = self._started - len(self._abandoned)
+        if not self._todo.empty() and live < self._concurrency:
+            self._start_worker()
+        try:
+            return self._results.get(timeout=0.1)
+        except queue.Empty:
+            return None
+
+    def _take(
+        self, message: _Page | _End | _Split, on_page: Callable[[Sequence[Job]], None]
+    ) -> None:
+        outcome = self.outcome
+        if isinstance(message, _Page):
+            window = self._units[message.chain].window
+            jobs = message.jobs if window is None else window.seams.fresh(window, message.jobs)
+            outcome.jobs += len(jobs)
+            self._read[message.chain] = self._read.get(message.chain, 0) + len(jobs)
+            if jobs:
+                on_page(jobs)
+        elif isinstance(message, _Split):
+            parent = self._units[message.chain]
+            for window in message.windows:
+                self._units.append(Work(parent.target, window.listing, window))
+                self._todo.put((len(self._units) - 1, self._units[-1]))
+            outcome.total += len(message.windows)
+        else:
+            outcome.done += 1
+            if message.failure is not None:
+                outcome.failures.append(message.failure)
 
 
 def _chain(
