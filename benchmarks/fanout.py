@@ -9,6 +9,9 @@ largest of:
   (b) requests x latency / concurrency,
   (c) jobs / the rate at which plain ``json.loads`` decodes the same pages.
 
+For scale it first prints "boto3-floor": a new process that fetches the same pages with
+boto3 in a thread pool (the org view per account) and does nothing else with them.
+
 Run:  .venv/bin/python benchmarks/fanout.py [--members 100] [--latency 0.04] [--concurrency N]
 """
 
@@ -142,6 +145,56 @@ def json_loads_rate(env: dict[str, str], accounts: list[str]) -> tuple[float, in
     return jobs / best, jobs
 
 
+# The same pages fetched with nothing else done: boto3 clients (with backupctl's json.loads
+# parser) in a thread pool, every listing of every active account in the org view, the
+# pages decoded and dropped. No records, no output: what boto3 alone costs at this latency.
+_FLOOR = """
+import os, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from backupctl.aws.sessions import Connector
+from backupctl.aws.settings import AwsSettings
+regions, concurrency = sys.argv[1].split(","), int(sys.argv[2])
+settings = AwsSettings(endpoint_url=os.environ["AWS_ENDPOINT_URL"], region=regions[0],
+    access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+    secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"], concurrency=concurrency)
+connector = Connector(settings)
+org, accounts, params = connector.client("organizations", regions[0]), [], {}
+while True:
+    page = org.list_accounts(**params)
+    accounts += [a["Id"] for a in page["Accounts"] if a["Status"] == "ACTIVE"]
+    if not page.get("NextToken"):
+        break
+    params["NextToken"] = page["NextToken"]
+def chain(account, region, operation):
+    client, params, jobs = connector.client("backup", region), {"ByAccountId": account}, 0
+    params["MaxResults"] = 1000
+    while True:
+        page = getattr(client, operation)(**params)
+        jobs += sum(len(v) for k, v in page.items() if k.endswith("Jobs"))
+        if not page.get("NextToken"):
+            return jobs
+        params["NextToken"] = page["NextToken"]
+work = [(a, r, o) for a in accounts for r in regions
+        for o in ("list_backup_jobs", "list_copy_jobs", "list_restore_jobs")]
+with ThreadPoolExecutor(concurrency) as pool:
+    print(sum(pool.map(lambda w: chain(*w), work)))
+os._exit(0)
+"""
+
+
+def boto3_floor(env: dict[str, str], concurrency: int) -> dict[str, Any]:
+    """Wall time of fetching the same pages with boto3 and nothing else, in a new process."""
+    admin(env, "/_sandbox/reset", "POST")
+    child_env = {**os.environ, **env, "BACKUPCTL_SANDBOX": "0"}
+    args = [sys.executable, "-c", _FLOOR, ",".join(REGIONS), str(concurrency)]
+    start = time.perf_counter()
+    done = subprocess.run(args, env=child_env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    requests = admin(env, "/_sandbox/counters")["total_requests"]
+    return {"mode": "boto3-floor", "wall_s": round(wall, 3), "jobs": int(done.stdout),
+            "requests": requests}  # fmt: skip
+
+
 def longest_listing(records: list[dict[str, Any]], by_account: bool) -> int:
     """Pages of the longest chain of List calls (one chain per account?, region and kind)."""
     sizes = Counter(
@@ -206,6 +259,7 @@ def main() -> None:
         print(json.dumps({"json_loads_jobs_per_s": round(rate), "jobs_decoded": decoded,
                           "latency_s": options.latency, "concurrency": concurrency,
                           "members": options.members}))  # fmt: skip
+        print(json.dumps(boto3_floor(env, concurrency)))
         for mode, extra in (("assume-role", ["--role", ROLE]), ("org-view", [])):
             result = measure(env, mode, base + extra, options.members, options.latency,
                              concurrency, rate)  # fmt: skip
