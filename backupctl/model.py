@@ -8,14 +8,12 @@ leaves it (epoch seconds), so both paths give the same record.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from itertools import repeat
-from operator import attrgetter, call
-from typing import Any
+from math import isfinite
+from typing import Any, NamedTuple
 
 
 class Kind(StrEnum):
@@ -49,9 +47,12 @@ PROBLEM_STATES: frozenset[str] = frozenset({"FAILED", "ABORTED", "EXPIRED", "PAR
 ACTIVE_STATES: frozenset[str] = frozenset({"CREATED", "PENDING", "RUNNING", "ABORTING"})
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One job of any kind; every field of the contract, ``None`` where the kind has none."""
+class Job(NamedTuple):
+    """One job of any kind; every field of the contract, ``None`` where the kind has none.
+
+    A named tuple rather than a dataclass: ``normalize`` builds one for every job of every
+    page, and a tuple is made in one step (half the time of filling 27 slots).
+    """
 
     kind: Kind
     job_id: str
@@ -91,7 +92,7 @@ class Job:
         )
 
 
-FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Job))
+FIELDS: tuple[str, ...] = Job._fields
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -138,19 +139,6 @@ def _time(value: Any) -> datetime | None:
         return None
 
 
-# Job's generated __init__ sets each of its 27 fields through object.__setattr__ (it is
-# frozen). normalize runs once per job, so it fills the slots directly, in C: a third
-# less time per job. (Job has no __post_init__ for this to skip.)
-_SLOT_SETTERS = tuple(getattr(Job, name).__set__ for name in FIELDS)
-_consume = deque[object](maxlen=0).extend
-
-
-def _job(*values: Any) -> Job:
-    job = object.__new__(Job)
-    _consume(map(call, _SLOT_SETTERS, repeat(job), values))
-    return job
-
-
 def normalize(kind: Kind, job: Mapping[str, Any], account_id: str | None, region: str) -> Job:
     """Turn one List*/Describe* job structure into a ``Job``.
 
@@ -184,7 +172,7 @@ def normalize(kind: Kind, job: Mapping[str, Any], account_id: str | None, region
     created = get("CreationDate")
     completed = get("CompletionDate")
     percent = get("PercentDone")
-    return _job(
+    return Job(
         kind,
         job_id if job_id.__class__ is str else str(job_id or ""),
         get("AccountId") or account_id,
@@ -240,16 +228,32 @@ def format_time(value: datetime | None) -> str | None:
 
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
-_VALUES = attrgetter(*FIELDS)
+
+
+_KIND, _CREATED, _COMPLETED, _PERCENT = (
+    FIELDS.index(name) for name in ("kind", "created_at", "completed_at", "percent_done")
+)
+
+
+def record_row(job: Job) -> list[JsonValue]:
+    """The job's contract record as a list of values in ``FIELDS`` order.
+
+    A non-finite number (``PercentDone`` of "NaN" from a misbehaving endpoint) becomes
+    ``None``, because JSON has no spelling for it and a spreadsheet would misread it.
+    """
+    row: list[Any] = list(job)  # kind and times become JSON values just below
+    row[_KIND] = job.kind.value
+    row[_CREATED] = format_time(job.created_at)
+    row[_COMPLETED] = format_time(job.completed_at)
+    percent = job.percent_done  # the record's only float
+    if isinstance(percent, float) and not isfinite(percent):
+        row[_PERCENT] = None
+    return row
 
 
 def as_record(job: Job) -> dict[str, JsonValue]:
     """The job as the stable JSON record of the contract: every key, snake_case, RFC 3339 times."""
-    record: dict[str, JsonValue] = dict(zip(FIELDS, _VALUES(job), strict=True))
-    record["kind"] = job.kind.value
-    record["created_at"] = format_time(job.created_at)
-    record["completed_at"] = format_time(job.completed_at)
-    return record
+    return dict(zip(FIELDS, record_row(job), strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ unknown, and reporting them finished would be a lie.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -105,7 +104,7 @@ def settle(change: Change, described: Mapping[JobKey, Job | None]) -> Cycle:
         key = job_key(job)
         final = described.get(key)
         if final is None:
-            finished.append(dataclasses.replace(job, state=None))
+            finished.append(job._replace(state=None))
         elif (final.state or "") in ACTIVE_STATES:
             active[key] = final
         else:

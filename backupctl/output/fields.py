@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from math import isfinite
-from operator import attrgetter
 
-from backupctl.model import FIELDS, Job, JsonValue, format_time
+from backupctl.model import FIELDS, Job, JsonValue, record_row
 
 _VALID = ", ".join(FIELDS)
 
@@ -27,28 +25,6 @@ def validate_fields(text: str) -> tuple[str, ...]:
             raise ValueError(f"field {name!r} appears twice in --fields; valid fields: {_VALID}")
         seen.add(name)
     return tuple(names)
-
-
-_VALUES = attrgetter(*FIELDS)
-_KIND, _CREATED, _COMPLETED, _PERCENT = (
-    FIELDS.index(name) for name in ("kind", "created_at", "completed_at", "percent_done")
-)
-
-
-def record_row(job: Job) -> list[JsonValue]:
-    """The job's contract record as a list of values in ``FIELDS`` order.
-
-    A non-finite number (``PercentDone`` of "NaN" from a misbehaving endpoint) becomes
-    ``None``, because JSON has no spelling for it and a spreadsheet would misread it.
-    """
-    row: list[JsonValue] = list(_VALUES(job))
-    row[_KIND] = job.kind.value
-    row[_CREATED] = format_time(job.created_at)
-    row[_COMPLETED] = format_time(job.completed_at)
-    percent = job.percent_done  # the record's only float
-    if isinstance(percent, float) and not isfinite(percent):
-        row[_PERCENT] = None
-    return row
 
 
 def record_values(job: Job, fields: Sequence[str]) -> dict[str, JsonValue]:

@@ -74,13 +74,14 @@ def test_credentials_that_expire_mid_run_are_renewed_once_per_expiry(
     sandbox_factory: SandboxFactory,
 ) -> None:
     server = sandbox_factory(members=2, jobs_per_region=4000)
-    ttl = 1.0
-    # Six listings of each account at once, each page 0.1 s: every account's credentials
-    # expire several times while it is read, with several workers using them.
+    ttl = 0.5
+    # Four calls at once, each 0.1 s, about 40 of them: every account's credentials expire
+    # several times while it is read, with several workers using them.
     server.set_faults(Faults(credential_ttl=ttl, latency=0.1))
     started = time.monotonic()
-    code, printed, errors = list_all(server, "--concurrency", "16")
+    code, printed, errors = list_all(server, "--concurrency", "4")
     seconds = time.monotonic() - started
+    assert seconds > 2 * ttl
     assert code == 0, errors
     assert printed == job_ids(server, [a.id for a in server.dataset.active_accounts])
     assumed = Counter(
