@@ -45,6 +45,14 @@ class Work:
     window: Window | None = None
 
 
+def plan_work(targets: Sequence[Target], listings: Sequence[Listing]) -> list[Work]:
+    """Every listing of every target, ordered so that neighbouring units are different
+    accounts: the first calls of an account wait for its AssumeRole, and spread over the
+    workers they wait side by side instead of one account's listings queuing behind it."""
+    by_region = sorted(targets, key=lambda target: target.region)  # stable: accounts stay
+    return [Work(target, listing) for listing in listings for target in by_region]
+
+
 # Given a listing, the jobs of its first pages (more follow) and the seconds the last of
 # them took, the windows to read the rest with.
 Splitter = Callable[[Listing, list[Job], float], list[Window] | None]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from backupctl.cli.context import AppState
 from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome, Work
+from backupctl.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome
 from backupctl.model import Job
 from backupctl.query import Query, split_values
 from backupctl.resolve import Plan, TargetOptions
@@ -91,7 +91,7 @@ def fan_out(
     from backupctl.cli.progress import ProgressLine
     from backupctl.windows import plan_windows
 
-    work = [Work(t, listing) for t in plan.targets for listing in query.listings()]
+    work = fanout.plan_work(plan.targets, query.listings())
     cancel = threading.Event()
     progress = ProgressLine(app) if app.stderr_is_terminal else None
     try:

@@ -15,7 +15,7 @@ from backupctl.cli.context import AppState
 from backupctl.cli.execute import Where, real_failures, report_failures
 from backupctl.cli.interrupt import interrupts_held
 from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.fanout import Outcome, PageSource, Work
+from backupctl.fanout import Outcome, PageSource
 from backupctl.gather import gather
 from backupctl.model import Job, JobDetail, Kind
 from backupctl.output.watch import WatchView
@@ -113,7 +113,7 @@ class Watcher:
     def _read(self, query: Query, live: Live) -> tuple[list[Job], Outcome]:
         """One fan-out of the query's listings; the view says how far it got."""
         listed: list[Job] = []
-        work = [Work(t, listing) for t in self._targets for listing in query.listings()]
+        work = fanout.plan_work(self._targets, query.listings())
         shown = 0.0
 
         def progress(outcome: Outcome) -> None:
