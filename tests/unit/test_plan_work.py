@@ -1,0 +1,26 @@
+"""The order of the fan-out's work: neighbouring units belong to different accounts."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from backupctl.fanout import plan_work
+from backupctl.model import Kind
+from backupctl.query import Listing
+from backupctl.targets import Access, Target
+
+ACCOUNTS = [f"{n:012d}" for n in range(1, 6)]
+REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
+
+
+def test_every_listing_of_every_target_once_with_neighbours_in_different_accounts() -> None:
+    targets = [Target(a, r, Access.ROLE) for a in ACCOUNTS for r in REGIONS]  # account-major
+    listings = [Listing(kind, {}) for kind in Kind]
+    work = plan_work(targets, listings)
+    assert sorted((w.target.account_id, w.target.region, w.listing.kind) for w in work) == sorted(
+        (t.account_id, t.region, listing.kind) for t in targets for listing in listings
+    )
+    for here, there in pairwise(work):
+        assert here.target.account_id != there.target.account_id
+    # The first units reach as many accounts as there are.
+    assert {w.target.account_id for w in work[: len(ACCOUNTS)]} == set(ACCOUNTS)
