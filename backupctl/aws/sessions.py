@@ -81,19 +81,27 @@ class _ThreadCredentials(Credentials):
 
 
 class AccountClient:
-    """A shared regional client whose every call is signed with one account's credentials."""
+    """A shared regional client whose every API call is signed with one account's credentials.
+
+    Its API operations (``list_backup_jobs`` and the like) are the client's, called with
+    the account bound; anything else (``meta``, ``exceptions``) is the client's own. A
+    paginator or waiter would call outside the binding and is refused by the signer.
+    """
 
     def __init__(self, client: Any, credentials: Credentials, signer: _ThreadCredentials) -> None:
         self._client = client
         self._credentials = credentials
         self._signer = signer
+        self._operations = frozenset(client.meta.method_to_api_mapping)
 
-    def __getattr__(self, operation: str) -> Callable[..., Any]:
-        method = getattr(self._client, operation)
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name not in self._operations:
+            return attribute
 
         def call(**params: Any) -> Any:
             with self._signer.bound(self._credentials):
-                return method(**params)
+                return attribute(**params)
 
         return call
 

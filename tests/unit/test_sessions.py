@@ -57,3 +57,13 @@ def test_a_member_call_with_no_account_bound_is_refused(sandbox: Sandbox) -> Non
     # The regional client underneath signs only inside a call made through an account.
     with pytest.raises(CredentialsError, match="no account bound"):
         bound._client.list_backup_jobs(MaxResults=1)
+
+
+def test_an_account_client_is_the_regional_client_but_for_signing(sandbox: Sandbox) -> None:
+    data = sandbox.dataset
+    member = next(a.id for a in data.active_accounts if a.id != data.management_account_id)
+    client = connector_for(sandbox).client("backup", data.regions[0], member)
+    assert client.meta is client._client.meta
+    assert client.exceptions.ResourceNotFoundException  # the service's own error classes
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_backup_job(BackupJobId="no-such-job")
