@@ -27,6 +27,10 @@ _PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2)
 _RECORD_IN_ARRAY = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
 
 
+# Texts longer than this are scanned line by line.
+_LONG = 4096
+
+
 def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
@@ -38,10 +42,18 @@ def dumps(value: JsonValue, *, pretty: bool = False) -> str:
 
 def inert(text: str) -> str:
     """JSON text with the characters that act on a terminal escaped (it decodes the same)."""
-    if text.isascii():
-        # The common case; DEL is the one unsafe ASCII character json leaves raw.
-        return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
-    return _UNSAFE.sub(_escape, text)
+    if not text.isascii():
+        if len(text) > _LONG:
+            # A page of NDJSON: the pattern scans a character at a time, isascii() a word at
+            # a time, so only the few lines that hold anything but ASCII are scanned.
+            lines = text.split("\n")  # json escapes a newline inside a string
+            text = "\n".join(
+                line if line.isascii() else _UNSAFE.sub(_escape, line) for line in lines
+            )
+        else:
+            return _UNSAFE.sub(_escape, text)
+    # DEL is the one unsafe ASCII character json leaves raw.
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
 class JsonWriter:

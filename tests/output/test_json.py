@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from backupctl.model import FIELDS
 from backupctl.output.fields import record_values
-from backupctl.output.json import JsonWriter, dumps
+from backupctl.output.json import _UNSAFE, JsonWriter, _escape, dumps, inert
 from backupctl.output.ndjson import NdjsonWriter
 
 from .factory import FULL_JOB_JSON, HOSTILE, NOW, full_job, make_job
@@ -192,3 +192,15 @@ def test_ndjson_page_is_each_record_dumped(
     NdjsonWriter(stream, fields).write(jobs)
     expected = "".join(dumps(record_values(job, fields)) + "\n" for job in jobs)
     assert stream.getvalue() == expected
+
+
+@given(values=st.lists(any_text, min_size=1, max_size=20), ascii_lines=st.integers(0, 3))
+def test_a_long_text_is_made_inert_exactly_as_a_short_one(
+    values: list[str], ascii_lines: int
+) -> None:
+    # Past a few kilobytes inert() scans only the lines that are not ASCII; the result must
+    # be what escaping the whole text at once gives.
+    lines = [json.dumps(v, ensure_ascii=False) for v in values]
+    lines += [json.dumps("del\x7f " + "x" * 2000)] * ascii_lines + ['"' + "y" * 5000 + '"']
+    text = "\n".join(lines) + "\n"
+    assert inert(text) == _UNSAFE.sub(_escape, text)
