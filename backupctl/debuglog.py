@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TextIO
 
 # Secrets appear in botocore's log as headers, as STS's XML and as JSON or repr'd dicts.
@@ -31,19 +32,61 @@ class _Redacting(logging.Formatter):
         return redact(super().format(record))
 
 
+class _Handler(logging.Handler):
+    """Writes each redacted record as a line, to a stream or, for a while, elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(_Redacting("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        self.stream = stream
+        self.divert: Callable[[str], None] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+            if self.divert is not None:
+                self.divert(line)
+            else:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+        except Exception:  # a log line must never break the command
+            self.handleError(record)
+
+
+_active: list[_Handler] = []  # the handler of --debug, while it is on
+
+
 def enable_debug_log(stream: TextIO) -> Callable[[], None]:
     """Send botocore's and urllib3's debug log to ``stream``, redacted; returns the undo."""
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(_Redacting("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler = _Handler(stream)
     loggers = [logging.getLogger(name) for name in ("botocore", "urllib3", "backupctl")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
+    _active.append(handler)
 
     def undo() -> None:
+        _active.remove(handler)
         for logger, level in zip(loggers, levels, strict=True):
             logger.removeHandler(handler)
             logger.setLevel(level)
 
     return undo
+
+
+@contextmanager
+def debug_log_to(write: Callable[[str], None]) -> Iterator[None]:
+    """While the block runs, hand each line of the ``--debug`` log (if it is on) to ``write``:
+    how ``jobs watch`` shows it above its live view instead of through it."""
+    if not _active:
+        yield
+        return
+    handler = _active[-1]
+    with handler.lock or nullcontext():
+        handler.divert = write
+    try:
+        yield
+    finally:
+        with handler.lock or nullcontext():
+            handler.divert = None

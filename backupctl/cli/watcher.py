@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import count as counter
 from typing import TYPE_CHECKING, Protocol
 
@@ -14,10 +15,12 @@ from backupctl import fanout
 from backupctl.cli.context import AppState
 from backupctl.cli.execute import Where, real_failures, report_failures
 from backupctl.cli.interrupt import interrupts_held
+from backupctl.debuglog import debug_log_to
 from backupctl.errors import ExitStatus, RegionNotEnabledError
 from backupctl.fanout import Outcome, PageSource
 from backupctl.gather import gather
 from backupctl.model import Job, JobDetail, Kind
+from backupctl.output.safe import safe_text
 from backupctl.output.watch import WatchView
 from backupctl.query import Query, parse_when
 from backupctl.resolve import Plan
@@ -62,9 +65,15 @@ class Watcher:
 
         interrupted = False
         try:
-            with Live(
-                console=console, auto_refresh=False, redirect_stdout=False, redirect_stderr=False
-            ) as live:
+            with (
+                Live(
+                    console=console,
+                    auto_refresh=False,
+                    redirect_stdout=False,
+                    redirect_stderr=False,
+                ) as live,
+                self._debug_log_above(live),
+            ):
                 try:
                     self._loop(live, interval, count)
                 except KeyboardInterrupt:
@@ -77,6 +86,17 @@ class Watcher:
         if self._last is not None:
             status = report_failures(self._app, self._plan, self._last)
         return ExitStatus.INTERRUPTED if interrupted else status
+
+    def _debug_log_above(self, live: Live) -> AbstractContextManager[None]:
+        """With ``--debug`` on the terminal the view is drawn on, the log's lines are printed
+        above the view (made safe, as any text from AWS) rather than across it."""
+        if not (self._app.debug and self._app.stderr_is_terminal):
+            return nullcontext()
+
+        def above(line: str) -> None:
+            live.console.print(safe_text(line), soft_wrap=True)
+
+        return debug_log_to(above)
 
     def _loop(self, live: Live, interval: int, count: int | None) -> None:
         _show(live, self._view)
