@@ -86,7 +86,7 @@ class Seams:
 
 def plan_windows(
     listing: Listing,
-    first_page: Sequence[Job],
+    first_pages: Sequence[Job],
     page_seconds: float,
     *,
     page_size: int,
@@ -94,14 +94,14 @@ def plan_windows(
 ) -> list[Window] | None:
     """Windows to read the rest of ``listing`` with, or None to keep to its one chain.
 
-    ``first_page`` is what the listing's first calls returned (newest first, as the
+    ``first_pages`` is what the listing's first calls returned (newest first, as the
     service lists), the last of them in ``page_seconds``; more pages follow. The
     estimate assumes jobs are spread over time as they were on those pages; the split
     is correct whatever the spread. A chain whose rest would take less than
     ``WORTH_SECONDS`` is left alone: windows cost a few calls more, and calls count
     against the service's rate limits.
     """
-    times = [job.created_at for job in first_page if job.created_at is not None]
+    times = [job.created_at for job in first_pages if job.created_at is not None]
     if not times:
         return None
     since: datetime | None = listing.params.get("ByCreatedAfter")
@@ -109,7 +109,7 @@ def plan_windows(
     top = until or max(now, max(times))
     oldest = min(times)
     bottom = since or top - REACH
-    covered = (top - oldest) * (page_size / len(first_page))  # the time one full page spans
+    covered = (top - oldest) * (page_size / len(first_pages))  # the time one full page spans
     remaining = oldest - bottom
     if remaining <= OVERLAP * 4 or covered <= timedelta(0):
         return None
@@ -122,10 +122,13 @@ def plan_windows(
     if older < 2:
         return None  # two windows side by side would take as long as the chain
     step = remaining / older
-    # Whole seconds: the service may compare times to the second.
+    # Whole seconds (the service may compare times to the second), strictly inside the
+    # query's own bounds, which the windows must never widen.
     edges = [_second(bottom + step * i) for i in range(1, older)] + [_second(oldest)]
-    edges = sorted(set(edges))
-    seams = Seams({job.job_id for job in first_page})
+    edges = sorted({e for e in edges if (not since or e > since) and (not until or e < until)})
+    if not edges:
+        return None
+    seams = Seams({job.job_id for job in first_pages})
     lows: list[datetime | None] = [since, *edges]
     highs: list[datetime | None] = [*edges, until]
     last = len(edges)
@@ -146,8 +149,11 @@ def _window(
     """The window from edge ``low`` to edge ``high``; the first and last keep the query's own
     bounds (None: open), every other edge is widened by ``OVERLAP``."""
     params = dict(listing.params)
+    since, until = params.get("ByCreatedAfter"), params.get("ByCreatedBefore")
     after = low if first or low is None else low - OVERLAP
     before = high if last or high is None else high + OVERLAP
+    after = max(after, since) if after is not None and since is not None else after
+    before = min(before, until) if before is not None and until is not None else before
     for name, value in (("ByCreatedAfter", after), ("ByCreatedBefore", before)):
         if value is None:
             params.pop(name, None)

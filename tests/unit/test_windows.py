@@ -246,3 +246,33 @@ def test_windows_are_read_side_by_side_up_to_the_concurrency() -> None:
     assert not outcome.failures
     assert sorted(printed) == sorted(job.job_id for job in jobs)
     assert service.most_in_flight == 6
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    since_ms=st.integers(3_000, 600_000),
+    until_ms=st.none() | st.integers(0, 2_000),
+    spread_ms=st.integers(1, 2_000),
+    count=st.integers(2, 40),
+)
+def test_windows_never_reach_outside_the_query_bounds(
+    since_ms: int, until_ms: int | None, spread_ms: int, count: int
+) -> None:
+    # Bounds with fractions of a second, and windows of under a second: whole-second
+    # edges must still fall inside the bounds.
+    since = NOW - timedelta(milliseconds=since_ms)
+    until = None if until_ms is None else NOW - timedelta(milliseconds=until_ms)
+    top = until or NOW
+    params: dict[str, object] = {"ByCreatedAfter": since}
+    if until is not None:
+        params["ByCreatedBefore"] = until
+    first = spread(count, timedelta(milliseconds=spread_ms), top)
+    windows = plan_windows(Listing(Kind.BACKUP, params), first, 10.0, page_size=count, now=NOW)
+    for window in windows or []:
+        after = window.listing.params["ByCreatedAfter"]
+        assert after >= since
+        before = window.listing.params.get("ByCreatedBefore")
+        assert until is None or (before is not None and before <= until)
+    if windows:
+        assert windows[0].listing.params["ByCreatedAfter"] == since
+        assert windows[-1].listing.params.get("ByCreatedBefore") == until
