@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import TextIO
 
 # Secrets appear in botocore's log as headers, as STS's XML and as JSON or repr'd dicts.
@@ -32,23 +32,21 @@ class _Redacting(logging.Formatter):
         return redact(super().format(record))
 
 
-class _Handler(logging.Handler):
-    """Writes each redacted record as a line, to a stream or, for a while, elsewhere."""
+class _Handler(logging.StreamHandler[TextIO]):
+    """The redacted log on a stream or, for a while, handed line by line elsewhere."""
 
     def __init__(self, stream: TextIO) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(stream)
         self.setFormatter(_Redacting("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        self.stream = stream
         self.divert: Callable[[str], None] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        divert = self.divert  # read once: debug_log_to may reset it meanwhile
+        if divert is None:
+            super().emit(record)
+            return
         try:
-            line = self.format(record)
-            if self.divert is not None:
-                self.divert(line)
-            else:
-                self.stream.write(line + "\n")
-                self.stream.flush()
+            divert(self.format(record))
         except Exception:  # a log line must never break the command
             self.handleError(record)
 
@@ -83,10 +81,8 @@ def debug_log_to(write: Callable[[str], None]) -> Iterator[None]:
         yield
         return
     handler = _active[-1]
-    with handler.lock or nullcontext():
-        handler.divert = write
+    handler.divert = write
     try:
         yield
     finally:
-        with handler.lock or nullcontext():
-            handler.divert = None
+        handler.divert = None

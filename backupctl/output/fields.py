@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backupctl.model import FIELDS, Job, JsonValue, record_row
+from backupctl.model import FIELDS, Job, JsonValue, as_record
 
 _VALID = ", ".join(FIELDS)
 
@@ -28,6 +28,6 @@ def validate_fields(text: str) -> tuple[str, ...]:
 
 
 def record_values(job: Job, fields: Sequence[str]) -> dict[str, JsonValue]:
-    """The job's contract record (as ``record_row``), restricted to ``fields``, in their order."""
-    record = dict(zip(FIELDS, record_row(job), strict=True))
+    """The job's contract record (``as_record``), restricted to ``fields``, in their order."""
+    record = as_record(job)
     return record if fields == FIELDS else {name: record[name] for name in fields}

@@ -42,17 +42,14 @@ def dumps(value: JsonValue, *, pretty: bool = False) -> str:
 
 def inert(text: str) -> str:
     """JSON text with the characters that act on a terminal escaped (it decodes the same)."""
+    if not text.isascii() and len(text) <= _LONG:
+        return _UNSAFE.sub(_escape, text)
     if not text.isascii():
-        if len(text) > _LONG:
-            # A page of NDJSON: the pattern scans a character at a time, isascii() a word at
-            # a time, so only the few lines that hold anything but ASCII are scanned.
-            lines = text.split("\n")  # json escapes a newline inside a string
-            text = "\n".join(
-                line if line.isascii() else _UNSAFE.sub(_escape, line) for line in lines
-            )
-        else:
-            return _UNSAFE.sub(_escape, text)
-    # DEL is the one unsafe ASCII character json leaves raw.
+        # A page of NDJSON: the pattern scans a character at a time, isascii() a word at a
+        # time, so only the few lines that hold anything but ASCII are scanned.
+        lines = text.split("\n")  # json escapes a newline inside a string
+        text = "\n".join(line if line.isascii() else _UNSAFE.sub(_escape, line) for line in lines)
+    # DEL is the one unsafe ASCII character json leaves raw (the pattern escaped the rest).
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
