@@ -73,12 +73,17 @@ class Failure:
 
 @dataclass(slots=True)
 class Outcome:
-    """What a fan-out read, and what it could not."""
+    """What a fan-out read, and what it could not.
+
+    ``unfound`` is why the work found while running (``run``'s ``more``) stopped short:
+    the chains found before it were read, but some that exist were never known.
+    """
 
     total: int
     jobs: int = 0
     done: int = 0
     failures: list[Failure] = field(default_factory=list)
+    unfound: BackupctlError | None = None
 
     @property
     def failed_targets(self) -> set[tuple[str, str]]:
@@ -105,6 +110,18 @@ class _End:
 class _Split:
     chain: int
     windows: list[Window]
+
+
+@dataclass(frozen=True, slots=True)
+class _More:
+    """Work found while running; ``last`` when no more will come (``error`` says why)."""
+
+    work: Sequence[Work] = ()
+    last: bool = False
+    error: BackupctlError | None = None
+
+
+_Message = _Page | _End | _Split | _More
 
 
 class CallClock:
@@ -151,6 +168,7 @@ def run(
     cancel: threading.Event | None = None,
     call_timeout: float | None = None,
     split: Splitter | None = None,
+    more: Iterator[Sequence[Work]] | None = None,
 ) -> Outcome:
     """Read every chain of ``work``, calling ``on_page`` in this thread for each page.
 
@@ -160,11 +178,14 @@ def run(
     worker stuck in it is replaced, and anything the chain sends later is dropped, so
     the run's length is bounded even when an endpoint hangs. With ``split`` (and no
     ``limit``), a chain whose first pages say more follow may hand the rest of its
-    listing to windows read side by side (see ``backupctl.windows``).
+    listing to windows read side by side (see ``backupctl.windows``). ``more`` yields
+    work found while the run goes on (the accounts of an organization, a page of them
+    at a time); it is drained in a thread of its own, and a ``BackupctlError`` it raises
+    ends it as ``Outcome.unfound``.
     """
     splitter = split if limit is None else None
     fan_out = _FanOut(source, work, concurrency, limit, splitter, cancel or threading.Event())
-    return fan_out.run(on_page, progress, call_timeout)
+    return fan_out.run(on_page, progress, call_timeout, more)
 
 
 class _FanOut:
@@ -181,31 +202,33 @@ class _FanOut:
     ) -> None:
         self._source, self._limit, self._split, self._cancel = source, limit, split, cancel
         self._concurrency = concurrency
-        self._units = list(work)
-        self.outcome = Outcome(total=len(self._units))
+        self._units: list[Work] = []
+        self.outcome = Outcome(total=0)
         self._todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
-        for entry in enumerate(self._units):
-            self._todo.put(entry)
-        self._first_workers = max(1, min(concurrency, len(self._units)))
-        self._results: queue.Queue[_Page | _End | _Split] = queue.Queue(
-            maxsize=2 * self._first_workers
-        )
+        self._add(work)
+        self._results: queue.Queue[_Message] = queue.Queue(maxsize=2 * concurrency)
         self._clock = CallClock()
         self._abandoned: set[int] = set()
         self._read: dict[int, int] = {}
         self._started = 0
+        self._finding = False
 
     def run(
         self,
         on_page: Callable[[Sequence[Job]], None],
         progress: Progress | None,
         call_timeout: float | None,
+        more: Iterator[Sequence[Work]] | None,
     ) -> Outcome:
         """Read until every chain is done or ``cancel`` is set; see ``fanout.run``."""
-        for _ in range(self._first_workers):
-            self._start_worker()
+        self._add_workers()
+        if more is not None:
+            self._finding = True
+            threading.Thread(
+                target=self._find, args=(more,), name="backupctl-find", daemon=True
+            ).start()
         try:
-            while self.outcome.done < self.outcome.total:
+            while self.outcome.done < self.outcome.total or self._finding:
                 if call_timeout is not None:
                     self._give_up_overdue(call_timeout)
                 message = self._next()
@@ -213,7 +236,9 @@ class _FanOut:
                     if self._cancel.is_set():
                         break
                     continue
-                if message.chain not in self._abandoned:
+                if isinstance(message, _More):
+                    self._found(message)
+                elif message.chain not in self._abandoned:
                     self._take(message, on_page)
                     if progress is not None:
                         progress(self.outcome)
@@ -221,6 +246,41 @@ class _FanOut:
             for _ in range(self._started):
                 self._todo.put(None)  # every worker's end-of-work marker (spares are harmless)
         return self.outcome
+
+    def _add(self, work: Sequence[Work]) -> None:
+        """Queue more chains to read."""
+        for item in work:
+            self._units.append(item)
+            self._todo.put((len(self._units) - 1, item))
+        self.outcome.total += len(work)
+
+    def _add_workers(self) -> None:
+        """A worker for each chain waiting to start, up to the concurrency."""
+        live = self._started - len(self._abandoned)
+        waiting = self.outcome.total - self.outcome.done
+        for _ in range(min(self._concurrency, waiting) - live):
+            self._start_worker()
+
+    def _find(self, more: Iterator[Sequence[Work]]) -> None:
+        """Drain ``more`` (in its own thread), sending each batch to the run's thread."""
+        error: BackupctlError | None = None
+        try:
+            for work in more:
+                if self._cancel.is_set():
+                    return
+                self._results.put(_More(work))
+        except BackupctlError as exc:
+            error = exc
+        except Exception as exc:  # an unexpected library error: tell it like any other
+            error = AwsError(f"{type(exc).__name__}: {exc}")
+        self._results.put(_More(last=True, error=error))
+
+    def _found(self, message: _More) -> None:
+        self._add(message.work)
+        self._add_workers()
+        if message.last:
+            self._finding = False
+            self.outcome.unfound = message.error
 
     def _worker(self) -> None:
         while (entry := self._todo.get()) is not None and not self._cancel.is_set():
@@ -247,7 +307,7 @@ class _FanOut:
             self.outcome.failures.append(_timed_out(self._units[index], call_timeout, read))
             self._start_worker()
 
-    def _next(self) -> _Page | _End | _Split | None:
+    def _next(self) -> _Message | None:
         """The next message from the workers; None after a tenth of a second without one."""
         try:
             return self._results.get_nowait()
@@ -277,10 +337,7 @@ class _FanOut:
                 on_page(jobs)
         elif isinstance(message, _Split):
             parent = self._units[message.chain]
-            for window in message.windows:
-                self._units.append(Work(parent.target, window.listing, window))
-                self._todo.put((len(self._units) - 1, self._units[-1]))
-            outcome.total += len(message.windows)
+            self._add([Work(parent.target, window.listing, window) for window in message.windows])
         else:
             outcome.done += 1
             if message.failure is not None:

@@ -7,7 +7,7 @@ before any call); ``resolve`` then asks STS and Organizations what it must.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,56 +74,91 @@ class TargetOptions:
 
 @dataclass(slots=True)
 class Plan:
-    """The resolved targets and what was learnt on the way."""
+    """The resolved targets and what was learnt on the way.
+
+    ``pending`` holds the accounts Organizations has still to list when ``resolve`` was
+    asked to stream: ``more_targets`` reads them (while the first accounts are being read).
+    """
 
     caller_account: str
     access: Access
     regions: list[str]
-    accounts: list[Account]
+    accounts: list[Account] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     skipped: list[Account] = field(default_factory=list)
     all_regions: bool = False
+    pending: Iterator[list[Account]] | None = None
+    _known: set[str] = field(default_factory=set)
+
+    def add(self, found: Sequence[Account]) -> list[Target]:
+        """Take in accounts Organizations listed; the new targets (of the ACTIVE ones).
+
+        An account listed twice is read once; the caller's own account is read with the
+        caller's own credentials.
+        """
+        targets: list[Target] = []
+        for account in found:
+            if account.account_id in self._known:
+                continue
+            self._known.add(account.account_id)
+            if (account.status or "ACTIVE") != "ACTIVE":
+                self.skipped.append(account)
+                continue
+            self.accounts.append(account)
+            how = Access.CALLER if account.account_id == self.caller_account else self.access
+            targets.extend(Target(account.account_id, r, how, account.name) for r in self.regions)
+        self.targets.extend(targets)
+        return targets
+
+    def more_targets(self) -> Iterator[list[Target]]:
+        """The targets of the accounts still ``pending``, a page of accounts at a time."""
+        pending, self.pending = self.pending, None
+        for found in pending or ():
+            yield self.add(found)
 
 
-def resolve(connector: Connector, options: TargetOptions, *, list_org: bool = False) -> Plan:
+def resolve(
+    connector: Connector, options: TargetOptions, *, list_org: bool = False, stream: bool = False
+) -> Plan:
     """Accounts x regions, and how each account is reached.
 
     The org view of ``--account all`` reads every account with ``ByAccountId=*`` and needs
     no account list; ``list_org`` asks Organizations for it all the same (to show it).
+    With ``stream``, only the first page of a discovery (``--account all`` with a role,
+    ``--ou``) is read here; the rest is left in ``Plan.pending``.
     """
-    from backupctl.aws.org import organization_accounts, ou_accounts
+    from backupctl.aws.org import organization_account_pages, ou_account_pages
 
     regions = _regions(connector, options)
     caller = connector.caller_account()
-    skipped: list[Account] = []
+    access = Access.ROLE if options.role else Access.ORG_VIEW
+    plan = Plan(caller, access, regions, all_regions=options.all_regions)
     org_wide = options.all_accounts and not options.role
     if org_wide and not list_org:
-        plan = Plan(caller, Access.ORG_VIEW, regions, [], all_regions=options.all_regions)
         plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
         return plan
     if options.all_accounts or options.ou:
-        found = (
-            organization_accounts(connector)
+        pages = (
+            organization_account_pages(connector)
             if options.all_accounts
-            else ou_accounts(connector, str(options.ou))
+            else ou_account_pages(connector, str(options.ou))
         )
-        accounts = [a for a in found if (a.status or "ACTIVE") == "ACTIVE"]
-        skipped = [a for a in found if (a.status or "ACTIVE") != "ACTIVE"]
+        if stream and not org_wide:
+            plan.add(next(pages, []))
+            plan.pending = pages
+        else:
+            for found in pages:
+                plan.add(found)
     elif options.accounts:
-        accounts = [Account(a) for a in dict.fromkeys(options.accounts)]
+        plan.add([Account(a) for a in options.accounts])
     else:
-        accounts = [Account(caller)]
-    access = Access.ROLE if options.role else Access.ORG_VIEW
-    if not options.role and [a.account_id for a in accounts] == [caller]:
-        access = Access.CALLER
-    plan = Plan(caller, access, regions, accounts, skipped=skipped, all_regions=options.all_regions)
-    if access is Access.ORG_VIEW and options.all_accounts:
+        plan.add([Account(caller)])
+    only_caller = [a.account_id for a in plan.accounts] == [caller]
+    if not options.role and only_caller and plan.pending is None:
+        plan.access = Access.CALLER
+    if org_wide and plan.access is Access.ORG_VIEW:
         # One ByAccountId=* listing per region reads the whole organization.
         plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
-        return plan
-    for account in accounts:
-        how = Access.CALLER if account.account_id == caller else access
-        plan.targets.extend(Target(account.account_id, r, how, account.name) for r in regions)
     return plan
 
 

@@ -16,11 +16,12 @@ _NEEDS = (
 )
 
 
-def _paginate(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+def _pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[list[Any]]:
+    """Each page's ``key`` list, page after page."""
     seen: set[str] = set()
     while True:
         response = getattr(client, operation)(**params)
-        yield from response.get(key) or ()
+        yield list(response.get(key) or ())
         token = response.get("NextToken")
         if not token:
             return
@@ -46,37 +47,45 @@ def _guard(doing: str, exc: Exception) -> BackupctlError:
     return error
 
 
+def _guarded(doing: str, pages: Iterator[list[Account]]) -> Iterator[list[Account]]:
+    """``pages``, with any error turned into a ``BackupctlError`` that says what to do."""
+    try:
+        yield from pages
+    except BackupctlError:
+        raise
+    except Exception as exc:
+        raise _guard(doing, exc) from exc
+
+
+def organization_account_pages(connector: Connector) -> Iterator[list[Account]]:
+    """Every account of the organization (all statuses), a ListAccounts page at a time."""
+    return _guarded("listing the organization's accounts", _list_accounts(connector))
+
+
+def _list_accounts(connector: Connector) -> Iterator[list[Account]]:
+    client = connector.client("organizations", "us-east-1")
+    for page in _pages(client, "list_accounts", "Accounts"):
+        yield [_account(raw) for raw in page]
+
+
 def organization_accounts(connector: Connector) -> list[Account]:
     """Every account of the organization (all statuses), in ListAccounts order."""
-    client = connector.client("organizations", "us-east-1")
-    try:
-        return [_account(a) for a in _paginate(client, "list_accounts", "Accounts")]
-    except BackupctlError:
-        raise
-    except Exception as exc:
-        raise _guard("listing the organization's accounts", exc) from exc
+    return [account for page in organization_account_pages(connector) for account in page]
 
 
-def ou_accounts(connector: Connector, ou_id: str) -> list[Account]:
-    """Every account under ``ou_id`` and its child OUs, depth first."""
+def ou_account_pages(connector: Connector, ou_id: str) -> Iterator[list[Account]]:
+    """Every account under ``ou_id`` and its child OUs, depth first, a page at a time."""
+    return _guarded(f"listing the accounts under {ou_id}", _walk_ou(connector, ou_id))
+
+
+def _walk_ou(connector: Connector, ou_id: str) -> Iterator[list[Account]]:
     client = connector.client("organizations", "us-east-1")
-    accounts: list[Account] = []
     parents = [ou_id]
-    try:
-        while parents:
-            parent = parents.pop()
-            for raw in _paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent):
-                accounts.append(_account(raw))
-            children = _paginate(
-                client,
-                "list_children",
-                "Children",
-                ParentId=parent,
-                ChildType="ORGANIZATIONAL_UNIT",
-            )
-            parents.extend(str(child["Id"]) for child in children)
-    except BackupctlError:
-        raise
-    except Exception as exc:
-        raise _guard(f"listing the accounts under {ou_id}", exc) from exc
-    return accounts
+    while parents:
+        parent = parents.pop()
+        for page in _pages(client, "list_accounts_for_parent", "Accounts", ParentId=parent):
+            yield [_account(raw) for raw in page]
+        children = _pages(
+            client, "list_children", "Children", ParentId=parent, ChildType="ORGANIZATIONAL_UNIT"
+        )
+        parents.extend(str(child["Id"]) for page in children for child in page)

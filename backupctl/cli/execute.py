@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from backupctl.cli.context import AppState
-from backupctl.errors import ExitStatus, RegionNotEnabledError
+from backupctl.errors import BackupctlError, ExitStatus, RegionNotEnabledError
 from backupctl.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome
 from backupctl.model import Job
 from backupctl.query import Query, split_values
@@ -64,8 +64,14 @@ def where_from(app: AppState, params: Mapping[str, Any]) -> Where:
     )
 
 
-def connect(app: AppState, where: Where, *, list_org: bool = False) -> tuple[Connector, Plan]:
-    """A connector and the resolved targets (STS and, for --account all/--ou, Organizations)."""
+def connect(
+    app: AppState, where: Where, *, list_org: bool = False, stream: bool = False
+) -> tuple[Connector, Plan]:
+    """A connector and the resolved targets (STS and, for --account all/--ou, Organizations).
+
+    With ``stream``, accounts Organizations lists after its first page are left for
+    ``fan_out`` to read while it reads the first ones.
+    """
     from backupctl.aws.sessions import Connector
     from backupctl.resolve import resolve
 
@@ -74,7 +80,7 @@ def connect(app: AppState, where: Where, *, list_org: bool = False) -> tuple[Con
         explicit_region = None
     settings = app.aws_settings(where.profile, explicit_region, where.concurrency, where.timeout)
     connector = Connector(settings, where.targets.role, where.targets.external_id)
-    return connector, resolve(connector, where.targets, list_org=list_org)
+    return connector, resolve(connector, where.targets, list_org=list_org, stream=stream)
 
 
 def fan_out(
@@ -85,13 +91,18 @@ def fan_out(
     on_page: Callable[[Sequence[Job]], None],
     where: Where,
 ) -> Outcome:
-    """Every listing of ``query`` on every target of ``plan``; Ctrl-C stops new calls at once."""
+    """Every listing of ``query`` on every target of ``plan``, those of its pending accounts
+    included as Organizations lists them; Ctrl-C stops new calls at once."""
     from backupctl import fanout
     from backupctl.aws.jobs import PAGE_SIZE, BackupReader
     from backupctl.cli.progress import ProgressLine
     from backupctl.windows import plan_windows
 
-    work = fanout.plan_work(plan.targets, query.listings())
+    listings = query.listings()
+    work = fanout.plan_work(plan.targets, listings)
+    more = None
+    if plan.pending is not None:
+        more = (fanout.plan_work(targets, listings) for targets in plan.more_targets())
     cancel = threading.Event()
     progress = ProgressLine(app) if app.stderr_is_terminal else None
     try:
@@ -105,6 +116,7 @@ def fan_out(
             cancel=cancel,
             call_timeout=where.timeout,
             split=partial(plan_windows, page_size=PAGE_SIZE, now=app.clock()),
+            more=more,
         )
     finally:
         cancel.set()
@@ -134,10 +146,19 @@ def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
         app.warn("skipped regions not enabled for the account: " + ", ".join(skipped))
     for line in failure_lines(failures):
         app.warn(line)
-    if not failures:
+    if outcome.unfound is not None:
+        app.warn(f"{unfound_line(outcome.unfound)}; only the {len(plan.accounts)} "
+                 "accounts listed before that were read")  # fmt: skip
+    elif not failures:
         return ExitStatus.OK
     read_in_full = outcome.done - len(outcome.failures)
     return ExitStatus.PARTIAL if read_in_full > 0 else ExitStatus.UNREADABLE
+
+
+def unfound_line(error: BackupctlError) -> str:
+    """Why the accounts could not all be listed."""
+    doing = getattr(error, "doing", "") or "listing the accounts"
+    return f"could not finish {doing}: {getattr(error, 'reason', str(error))}"
 
 
 def failure_lines(failures: Sequence[Failure]) -> list[str]:

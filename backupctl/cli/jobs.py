@@ -137,7 +137,7 @@ def list_jobs(
         fmt = parse_output(output, ctx)
         chosen_fields = parse_fields(fields)
         where = where_from(app_state, ctx.params)
-        connector, plan = connect(app_state, where)
+        connector, plan = connect(app_state, where, stream=True)
         writer: JobWriter = make_writer(
             fmt,
             stream=app_state.stdout,

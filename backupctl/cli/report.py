@@ -158,7 +158,7 @@ def failures(
         store = _open_state(new)
         if store is not None:
             app_state.on_close(store.close)
-        connector, plan = connect(app_state, where)
+        connector, plan = connect(app_state, where, stream=True)
         collector = _Collector(issues=not no_issues)
         outcome = fan_out(app_state, connector, plan, query, collector.write, where)
         status = report_failures(app_state, plan, outcome)

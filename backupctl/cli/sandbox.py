@@ -60,6 +60,9 @@ DenyBackup = Annotated[Accounts, _accounts("Backup calls for this account are re
 LoopingToken = Annotated[Accounts, _accounts("ListBackupJobs repeats its NextToken forever.")]
 CyclingToken = Annotated[Accounts, _accounts("ListBackupJobs tokens cycle A, B, A.")]
 Hang = Annotated[Accounts, _accounts("Backup calls for this account never answer.")]
+OrgTokenExpiresAfter = Annotated[
+    int | None, _fault("Organizations refuses the NextToken after this many pages.", min=1)
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -88,6 +91,7 @@ def sandbox(
     looping_token: LoopingToken = None,
     cycling_token: CyclingToken = None,
     hang: Hang = None,
+    org_token_expires_after: OrgTokenExpiresAfter = None,
 ) -> None:
     """Serve a simulated AWS Organization (Organizations, STS, AWS Backup) on 127.0.0.1.
 
@@ -113,6 +117,7 @@ def sandbox(
             looping_token_accounts=accounts(looping_token),
             cycling_token_accounts=accounts(cycling_token),
             hang_accounts=accounts(hang),
+            org_token_expires_after=org_token_expires_after,
         )
         config = SandboxConfig(
             seed=seed,

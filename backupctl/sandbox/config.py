@@ -27,7 +27,8 @@ class Faults:
     """Faults the server injects; all off by default.
 
     Account sets take account ids or account names (names are resolved to ids when the
-    faults are installed).
+    faults are installed). ``org_token_expires_after`` pages into an Organizations
+    listing, the next page's NextToken is refused (as when a token expires mid-listing).
     """
 
     latency: float = 0.0
@@ -39,6 +40,7 @@ class Faults:
     looping_token_accounts: frozenset[str] = frozenset()
     cycling_token_accounts: frozenset[str] = frozenset()
     hang_accounts: frozenset[str] = frozenset()
+    org_token_expires_after: int | None = None
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -50,6 +52,9 @@ class Faults:
             raise ValueError(f"latency must not be negative, not {self.latency}")
         if self.credential_ttl is not None and self.credential_ttl < 0:
             raise ValueError(f"credential_ttl must not be negative, not {self.credential_ttl}")
+        pages = self.org_token_expires_after
+        if pages is not None and pages < 1:
+            raise ValueError(f"org_token_expires_after must be at least 1, not {pages}")
 
 
 @dataclass(frozen=True)

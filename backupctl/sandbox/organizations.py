@@ -202,6 +202,10 @@ class OrganizationsService:
                 offset, _ = paging.decode(str(token), digest)
             except paging.TokenError:
                 raise _invalid("The NextToken is not valid.", "INVALID_NEXT_TOKEN") from None
+            expires_after = self.runtime.faults.org_token_expires_after
+            if expires_after is not None and offset >= expires_after * size:
+                self.runtime.fault("org_token_expired")
+                raise _invalid("The NextToken is not valid.", "INVALID_NEXT_TOKEN")
         end = min(offset + size, len(items))
         body: dict[str, Any] = {member: items[offset:end]}
         if end < len(items):

@@ -122,6 +122,55 @@ def test_ou_reaches_nested_accounts(small_org: Sandbox) -> None:
     assert len(inside) > 1
 
 
+@pytest.fixture(scope="module")
+def large_org() -> Any:
+    """Enough accounts for three pages of ListAccounts (20 a page)."""
+    with Sandbox(SandboxConfig(members=45, jobs_per_region=6)) as server:
+        yield server
+
+
+@pytest.mark.parametrize("where", ["all", "root"])
+def test_accounts_listed_page_by_page_are_each_read_once(large_org: Sandbox, where: str) -> None:
+    # The first accounts are read while Organizations still lists the others.
+    large_org.counters.reset()
+    chosen = ["--account", "all"] if where == "all" else ["--ou", large_org.dataset.root_id]
+    code, jobs, stderr = run_json(large_org, *chosen, "--role", ROLE)
+    assert code == 0, stderr
+    assert stderr == ""
+    assert jobs == org_jobs(large_org)
+    assume = [v for k, v in large_org.counters.requests.items() if k[1] == "AssumeRole"]
+    assert sum(assume) == len(members(large_org))
+
+
+def test_accounts_the_organization_could_not_list_are_said_and_exit_3(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    faults = Faults(org_token_expires_after=1)
+    server = sandbox_factory(members=45, jobs_per_region=6, faults=faults)
+    on_first_page = server.dataset.organization.accounts[:20]
+    listed = [a.id for a in on_first_page if a.status == "ACTIVE"]
+    code, jobs, stderr = run_json(server, "--account", "all", "--role", ROLE)
+    assert code == 3
+    assert jobs == org_jobs(server, listed)
+    assert stderr == (
+        "backupctl: could not finish listing the organization's accounts: "
+        "InvalidInputException: The NextToken is not valid.; "
+        f"only the {len(listed)} accounts listed before that were read\n"
+    )
+
+
+def test_a_report_over_accounts_not_all_listed_exits_3(sandbox_factory: SandboxFactory) -> None:
+    faults = Faults(org_token_expires_after=1)
+    server = sandbox_factory(members=45, jobs_per_region=6, faults=faults)
+    regions = ",".join(server.dataset.regions)
+    result = invoke_on(
+        server, "report", "failures", "--account", "all", "--role", ROLE, "--region", regions
+    )
+    assert result.exit_code == 3  # errors outrank findings
+    assert "could not finish listing the organization's accounts" in result.stderr
+    assert "FAILED" in result.stdout  # the accounts that were listed are reported on
+
+
 def test_denied_accounts_are_named_once_and_exit_3(sandbox_factory: SandboxFactory) -> None:
     server = sandbox_factory(members=6, jobs_per_region=40)
     denied_role, denied_backup = members(server)[0], members(server)[1]

@@ -157,3 +157,16 @@ def test_bad_faults_are_refused(faulty: Sandbox) -> None:
         Faults(throttle_rate=1.5)
     with pytest.raises(ValueError, match="no account"):
         faulty.set_faults(Faults(hang_accounts=frozenset({"nobody"})))
+
+
+def test_org_token_expires_after_the_pages_asked_for(faulty: Sandbox) -> None:
+    faulty.set_faults(Faults(org_token_expires_after=2))
+    org = client(faulty, "organizations")
+    first = org.list_accounts(MaxResults=1)
+    second = org.list_accounts(MaxResults=1, NextToken=first["NextToken"])
+    assert [len(first["Accounts"]), len(second["Accounts"])] == [1, 1]
+    assert code_of(org.list_accounts, MaxResults=1, NextToken=second["NextToken"]) == (
+        "InvalidInputException"
+    )
+    assert faulty.counters.faults["org_token_expired"] == 1
+    assert "NextToken" not in client(faulty, "organizations").list_accounts()  # one page: fine
