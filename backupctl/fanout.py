@@ -75,14 +75,16 @@ class Failure:
 class Outcome:
     """What a fan-out read, and what it could not.
 
-    ``unfound`` is why the work found while running (``run``'s ``more``) stopped short:
-    the chains found before it were read, but some that exist were never known.
+    ``finding`` while more work may still be found (``run``'s ``more``), so ``total``
+    may grow; ``unfound`` is why finding stopped short: the chains found before it were
+    read, but some that exist were never known.
     """
 
     total: int
     jobs: int = 0
     done: int = 0
     failures: list[Failure] = field(default_factory=list)
+    finding: bool = False
     unfound: BackupctlError | None = None
 
     @property
@@ -211,7 +213,6 @@ class _FanOut:
         self._abandoned: set[int] = set()
         self._read: dict[int, int] = {}
         self._started = 0
-        self._finding = False
 
     def run(
         self,
@@ -223,12 +224,12 @@ class _FanOut:
         """Read until every chain is done or ``cancel`` is set; see ``fanout.run``."""
         self._add_workers()
         if more is not None:
-            self._finding = True
+            self.outcome.finding = True
             threading.Thread(
                 target=self._find, args=(more,), name="backupctl-find", daemon=True
             ).start()
         try:
-            while self.outcome.done < self.outcome.total or self._finding:
+            while self.outcome.done < self.outcome.total or self.outcome.finding:
                 if call_timeout is not None:
                     self._give_up_overdue(call_timeout)
                 message = self._next()
@@ -279,7 +280,7 @@ class _FanOut:
         self._add(message.work)
         self._add_workers()
         if message.last:
-            self._finding = False
+            self.outcome.finding = False
             self.outcome.unfound = message.error
 
     def _worker(self) -> None:

@@ -10,6 +10,13 @@ from backupctl.cli.context import AppState
 from backupctl.fanout import Outcome
 
 
+def progress_text(outcome: Outcome) -> str:
+    """``listings 12/60, 4,800 jobs found, 1 failed``; "so far" while accounts are listed."""
+    so_far = " so far" if outcome.finding else ""
+    failed = f", {len(outcome.failures)} failed" if outcome.failures else ""
+    return f"listings {outcome.done}/{outcome.total}{so_far}, {outcome.jobs:,} jobs found{failed}"
+
+
 class ProgressLine:
     """A transient status line: listings done / total, jobs found, failures."""
 
@@ -24,10 +31,7 @@ class ProgressLine:
         if now - self._last < 0.1 and outcome.done < outcome.total:
             return
         self._last = now
-        failed = f", {len(outcome.failures)} failed" if outcome.failures else ""
-        self._status.update(
-            f"listings {outcome.done}/{outcome.total}, {outcome.jobs:,} jobs found{failed}"
-        )
+        self._status.update(progress_text(outcome))
 
     def close(self) -> None:
         """Remove the line."""

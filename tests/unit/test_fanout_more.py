@@ -66,6 +66,7 @@ def test_work_found_later_is_read_even_after_the_first_chains_are_done() -> None
     printed, outcome = read([1], batches([2, 3], [4], wait=0.1))
     assert sorted(printed) == ids(1, 2, 3, 4)
     assert (outcome.total, outcome.done, outcome.failures, outcome.unfound) == (4, 4, [], None)
+    assert not outcome.finding
 
 
 def test_the_first_chains_start_before_the_rest_is_found() -> None:
