@@ -208,7 +208,7 @@ class _FanOut:
         self.outcome = Outcome(total=0)
         self._todo: queue.SimpleQueue[tuple[int, Work] | None] = queue.SimpleQueue()
         self._add(work)
-        self._results: queue.Queue[_Message] = queue.Queue(maxsize=2 * concurrency)
+        self._results: queue.Queue[_Message] = queue.Queue(maxsize=concurrency)
         self._clock = CallClock()
         self._abandoned: set[int] = set()
         self._read: dict[int, int] = {}
