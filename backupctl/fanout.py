@@ -124,6 +124,8 @@ class _More:
 
 
 _Message = _Page | _End | _Split | _More
+# The ``CallClock`` unit of the calls that find more work (no chain has a negative index).
+_FINDING = -1
 
 
 class CallClock:
@@ -150,13 +152,14 @@ class CallClock:
             return [unit for unit, began in self._began.items() if now - began > limit]
 
 
+def _no_answer(seconds: float, doing: str) -> EndpointError:
+    return EndpointError(f"no answer within {seconds:g} s (--timeout); stopped waiting",
+                         "Timeout", doing)  # fmt: skip
+
+
 def _timed_out(item: Work, seconds: float, read: int) -> Failure:
-    error = EndpointError(
-        f"no answer within {seconds:g} s (--timeout); stopped waiting",
-        "Timeout",
-        f"listing {item.listing.kind.value} jobs in {item.target}",
-    )
-    return Failure(item.target, item.listing.kind, error, read)
+    doing = f"listing {item.listing.kind.value} jobs in {item.target}"
+    return Failure(item.target, item.listing.kind, _no_answer(seconds, doing), read)
 
 
 def run(
@@ -263,10 +266,20 @@ class _FanOut:
             self._start_worker()
 
     def _find(self, more: Iterator[Sequence[Work]]) -> None:
-        """Drain ``more`` (in its own thread), sending each batch to the run's thread."""
+        """Drain ``more`` (in its own thread), sending each batch to the run's thread.
+
+        Its calls are timed like a chain's: one that hangs is given up on (``_FINDING``).
+        """
         error: BackupctlError | None = None
         try:
-            for work in more:
+            while True:
+                self._clock.begin(_FINDING)
+                try:
+                    work = next(more, None)
+                finally:
+                    self._clock.end(_FINDING)
+                if work is None:
+                    break
                 if self._cancel.is_set():
                     return
                 self._results.put(_More(work))
@@ -277,6 +290,8 @@ class _FanOut:
         self._results.put(_More(last=True, error=error))
 
     def _found(self, message: _More) -> None:
+        if not self.outcome.finding:
+            return  # given up on (``_give_up_overdue``): what comes after is dropped
         self._add(message.work)
         self._add_workers()
         if message.last:
@@ -302,6 +317,10 @@ class _FanOut:
         """Fail each chain whose call has run too long, and replace its worker."""
         for index in self._clock.overdue(call_timeout):
             self._clock.end(index)
+            if index == _FINDING:
+                self.outcome.finding = False
+                self.outcome.unfound = _no_answer(call_timeout, "listing the accounts")
+                continue
             self._abandoned.add(index)
             self.outcome.done += 1
             read = self._read.get(index, 0)

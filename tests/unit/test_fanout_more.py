@@ -150,3 +150,28 @@ def test_an_unexpected_error_finding_more_is_told_in_words() -> None:
     assert sorted(printed) == ids(1)
     assert outcome.unfound is not None
     assert "KeyError" in str(outcome.unfound)
+
+
+def test_finding_more_that_hangs_is_given_up_on_after_the_timeout() -> None:
+    def more() -> Iterator[Sequence[Work]]:
+        yield [Work(target(2), LISTING)]
+        time.sleep(3)  # Organizations never answers the next page (in time)
+        yield [Work(target(3), LISTING)]
+
+    printed: list[str] = []
+    began = time.monotonic()
+    outcome = fanout.run(
+        Accounts(),
+        [Work(target(1), LISTING)],
+        lambda jobs: printed.extend(job.job_id for job in jobs),
+        concurrency=2,
+        call_timeout=0.3,
+        more=more(),
+    )
+    assert time.monotonic() - began < 2
+    assert sorted(printed) == ids(1, 2)
+    assert outcome.unfound is not None
+    assert str(outcome.unfound) == (
+        "listing the accounts: no answer within 0.3 s (--timeout); stopped waiting"
+    )
+    assert not outcome.finding
