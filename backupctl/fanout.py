@@ -185,8 +185,9 @@ def run(
     ``limit``), a chain whose first pages say more follow may hand the rest of its
     listing to windows read side by side (see ``backupctl.windows``). ``more`` yields
     work found while the run goes on (the accounts of an organization, a page of them
-    at a time); it is drained in a thread of its own, and a ``BackupctlError`` it raises
-    ends it as ``Outcome.unfound``.
+    at a time); it is drained in a thread of its own, and a ``BackupctlError`` it raises,
+    or a wait for its next batch longer than ``call_timeout``, ends it as
+    ``Outcome.unfound``.
     """
     splitter = split if limit is None else None
     fan_out = _FanOut(source, work, concurrency, limit, splitter, cancel or threading.Event())
