@@ -6,7 +6,7 @@ import dataclasses
 import random
 import threading
 from dataclasses import dataclass
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 from urllib.parse import SplitResult
 
 from backupctl.sandbox.config import Faults, SandboxConfig
@@ -82,6 +82,7 @@ class Runtime:
         self.keys = Keys(config.seed, dataset.organization)
         self.counters = Counters()
         self.stopping = threading.Event()
+        self._released = threading.Event()  # set when the hangs in progress may end
         self._lock = threading.Lock()
         self._faults = Faults()
         self._rng = random.Random()
@@ -106,6 +107,17 @@ class Runtime:
         with self._lock:
             self._faults = resolved
             self._rng = random.Random(faults.seed)
+        self._release()
+
+    def stop(self) -> None:
+        """The server is stopping: every request that hangs drops its connection."""
+        self.stopping.set()
+        self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            released, self._released = self._released, threading.Event()
+        released.set()
 
     def roll(self, rate: float) -> bool:
         """True with probability ``rate``, from the fault generator."""
@@ -118,11 +130,16 @@ class Runtime:
         """Count a fault that is being injected."""
         self.counters.fault(kind)
 
-    def hang(self) -> NoReturn:
-        """Block until the server stops, then drop the connection."""
+    def hang(self) -> None:
+        """Block until the server stops (then drop the connection) or faults are put in
+        force again (then go on: the request is answered as they say)."""
         self.fault("hang")
-        self.stopping.wait()
-        raise Hangup
+        with self._lock:
+            released = self._released
+        if not self.stopping.is_set():  # stop() sets it before it releases
+            released.wait()
+        if self.stopping.is_set():
+            raise Hangup
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or drop the connection if the server stops meanwhile."""

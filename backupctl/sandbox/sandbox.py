@@ -64,7 +64,7 @@ class Sandbox:
         server, self._server = self._server, None
         if server is None:
             return
-        self._runtime.stopping.set()
+        self._runtime.stop()
         server.shutdown()
         server.close_connections()
         server.server_close()

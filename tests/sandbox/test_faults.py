@@ -170,3 +170,18 @@ def test_org_token_expires_after_the_pages_asked_for(faulty: Sandbox) -> None:
     )
     assert faulty.counters.faults["org_token_expired"] == 1
     assert "NextToken" not in client(faulty, "organizations").list_accounts()  # one page: fine
+
+
+def test_a_hung_call_is_answered_once_the_fault_is_lifted(faulty: Sandbox) -> None:
+    member = faulty.dataset.active_accounts[1].id
+    faulty.set_faults(Faults(hang_accounts=frozenset({member})))
+    answers: list[object] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(client(faulty, "backup", member).list_copy_jobs())
+    )
+    waiting.start()
+    time.sleep(0.2)
+    assert answers == []  # still hanging
+    faulty.set_faults(Faults())
+    waiting.join(timeout=5)
+    assert len(answers) == 1
