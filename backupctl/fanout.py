@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from backupctl.clock import CallClock
 from backupctl.errors import AwsError, BackupctlError, EndpointError
 from backupctl.model import Job, Kind
 from backupctl.query import Listing, Page
@@ -126,30 +127,6 @@ class _More:
 _Message = _Page | _End | _Split | _More
 # The ``CallClock`` unit of the calls that find more work (no chain has a negative index).
 _FINDING = -1
-
-
-class CallClock:
-    """When each unit's call in flight began: how the fan-out notices a call that hangs."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._began: dict[int, float] = {}
-
-    def begin(self, unit: int) -> None:
-        """A call of ``unit`` starts."""
-        with self._lock:
-            self._began[unit] = time.monotonic()
-
-    def end(self, unit: int) -> None:
-        """The call of ``unit`` answered (or failed)."""
-        with self._lock:
-            self._began.pop(unit, None)
-
-    def overdue(self, limit: float) -> list[int]:
-        """Units whose call has been in flight for more than ``limit`` seconds."""
-        now = time.monotonic()
-        with self._lock:
-            return [unit for unit, began in self._began.items() if now - began > limit]
 
 
 def _no_answer(seconds: float, doing: str) -> EndpointError:

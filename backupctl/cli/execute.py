@@ -147,7 +147,7 @@ def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
     for line in failure_lines(failures):
         app.warn(line)
     if outcome.unfound is not None:
-        app.warn(f"{unfound_line(outcome.unfound)}; only the {len(plan.accounts)} "
+        app.warn(f"{_unfound_line(outcome.unfound)}; only the {len(plan.accounts)} "
                  "accounts listed before that were read")  # fmt: skip
     elif not failures:
         return ExitStatus.OK
@@ -155,7 +155,7 @@ def report_failures(app: AppState, plan: Plan, outcome: Outcome) -> ExitStatus:
     return ExitStatus.PARTIAL if read_in_full > 0 else ExitStatus.UNREADABLE
 
 
-def unfound_line(error: BackupctlError) -> str:
+def _unfound_line(error: BackupctlError) -> str:
     """Why the accounts could not all be listed."""
     doing = getattr(error, "doing", "") or "listing the accounts"
     return f"could not finish {doing}: {getattr(error, 'reason', str(error))}"
