@@ -245,7 +245,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None, help="default: backupctl's")
     options = parser.parse_args()
 
-    from backupctl.fanout import DEFAULT_CONCURRENCY
+    from backupctl.engine.fanout import DEFAULT_CONCURRENCY
 
     concurrency = options.concurrency or DEFAULT_CONCURRENCY
     fast_proc, fast_env = start_sandbox(options.members, options.jobs_per_region, 0.0)

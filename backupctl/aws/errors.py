@@ -13,7 +13,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from backupctl.errors import (
+from backupctl.domain.errors import (
     AccessDeniedError,
     AwsError,
     BackupctlError,

@@ -7,8 +7,8 @@ from typing import Any
 
 from backupctl.aws.errors import translate
 from backupctl.aws.sessions import Connector
-from backupctl.errors import AccessDeniedError, AwsError, BackupctlError
-from backupctl.targets import Account
+from backupctl.domain.errors import AccessDeniedError, AwsError, BackupctlError
+from backupctl.domain.targets import Account
 
 _NEEDS = (
     "reading the organization needs organizations:ListAccounts (and ListChildren for --ou) "

@@ -18,8 +18,8 @@ from botocore.credentials import Credentials, ReadOnlyCredentials
 
 from backupctl.aws.errors import translate
 from backupctl.aws.settings import SESSION_NAME
-from backupctl.errors import BackupctlError
-from backupctl.targets import role_arn_template
+from backupctl.domain.errors import BackupctlError
+from backupctl.domain.targets import role_arn_template
 
 ROLE_DURATION_SECONDS = 3600
 # (access key id, secret access key, session token, when to renew as epoch seconds)

@@ -37,7 +37,7 @@ from backupctl.aws.errors import translate
 from backupctl.aws.fastparse import FastParserFactory
 from backupctl.aws.roles import RoleAssumer
 from backupctl.aws.settings import AwsSettings
-from backupctl.errors import BackupctlError, CredentialsError
+from backupctl.domain.errors import BackupctlError, CredentialsError
 
 
 class _FixedProvider(CredentialProvider):

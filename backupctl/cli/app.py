@@ -12,10 +12,15 @@ from typing import Annotated, Any
 import typer
 
 from backupctl import __version__
-from backupctl.cli import accounts, completion, job, jobs, report, sandbox, watch
+from backupctl.cli import accounts_list as accounts
+from backupctl.cli import completion, sandbox
+from backupctl.cli import job_describe as job
+from backupctl.cli import jobs_list as jobs
+from backupctl.cli import jobs_watch as watch
+from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.context import AppState, reported, silence_stdout
-from backupctl.errors import ExitStatus, UsageError
+from backupctl.domain.errors import ExitStatus, UsageError
 
 GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
 
@@ -101,12 +106,12 @@ def root(
     ctx.obj = app_state
     app_state.debug = debug
     with reported(app_state):
-        from backupctl.config import load
+        from backupctl.local.config import load
 
         app_state.config = load(config, explicit=config is not None)
         app_state.color = _colour_mode(color or app_state.config.color or "auto")
     if debug:
-        from backupctl.debuglog import enable_debug_log
+        from backupctl.local.debuglog import enable_debug_log
 
         app_state.on_close(enable_debug_log(app_state.stderr))
     if (
@@ -134,7 +139,7 @@ def _usage_error(exc: Exception, app_state: AppState) -> int:
 
 def redact_line(text: str) -> str:
     """An error line with any secret in it redacted (an exception may quote a request)."""
-    from backupctl.debuglog import redact
+    from backupctl.local.debuglog import redact
 
     return redact(text)
 
@@ -164,7 +169,7 @@ def run(args: list[str] | None = None, app_state: AppState | None = None) -> int
         if app_state.debug:
             import traceback
 
-            from backupctl.debuglog import redact
+            from backupctl.local.debuglog import redact
 
             app_state.stderr.write(redact(traceback.format_exc()))
         hint = "" if app_state.debug else " (run with --debug for details)"

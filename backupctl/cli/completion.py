@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from backupctl.errors import UsageError
+from backupctl.domain.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_BACKUPCTL_COMPLETE"

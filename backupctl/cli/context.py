@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import typer
 from rich.console import Console
 
-from backupctl.config import Config
-from backupctl.errors import BackupctlError, ExitStatus
+from backupctl.domain.errors import BackupctlError, ExitStatus
+from backupctl.local.config import Config
 
 if TYPE_CHECKING:
     from backupctl.aws.settings import AwsSettings

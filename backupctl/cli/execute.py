@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from backupctl.app.resolve import Plan, TargetOptions
 from backupctl.cli.context import AppState
-from backupctl.errors import BackupctlError, ExitStatus, RegionNotEnabledError
-from backupctl.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome
-from backupctl.model import Job
-from backupctl.query import Query, split_values
-from backupctl.resolve import Plan, TargetOptions
+from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
+from backupctl.domain.job import Job
+from backupctl.domain.query import Query, split_values
+from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, Failure, Outcome
 
 if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector
@@ -72,8 +72,8 @@ def connect(
     With ``stream``, accounts Organizations lists after its first page are left for
     ``fan_out`` to read while it reads the first ones.
     """
+    from backupctl.app.resolve import resolve
     from backupctl.aws.sessions import Connector
-    from backupctl.resolve import resolve
 
     explicit_region = where.targets.regions[0] if len(where.targets.regions) == 1 else None
     if explicit_region is not None and explicit_region.lower() == "all":
@@ -93,10 +93,10 @@ def fan_out(
 ) -> Outcome:
     """Every listing of ``query`` on every target of ``plan``, those of its pending accounts
     included as Organizations lists them; Ctrl-C stops new calls at once."""
-    from backupctl import fanout
-    from backupctl.aws.jobs import PAGE_SIZE, BackupReader
+    from backupctl.aws.backup_jobs import PAGE_SIZE, BackupReader
     from backupctl.cli.progress import ProgressLine
-    from backupctl.windows import plan_windows
+    from backupctl.engine import fanout
+    from backupctl.engine.windows import plan_windows
 
     listings = query.listings()
     work = fanout.plan_work(plan.targets, listings)

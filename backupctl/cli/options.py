@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from backupctl.cli import complete
+from backupctl.cli import completers as complete
 
 _WHERE = "Where the calls go"
 _WHICH = "Which jobs"

@@ -7,7 +7,7 @@ import time
 from rich.status import Status
 
 from backupctl.cli.context import AppState
-from backupctl.fanout import Outcome
+from backupctl.engine.fanout import Outcome
 
 
 def progress_text(outcome: Outcome) -> str:

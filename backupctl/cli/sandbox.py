@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from backupctl.cli.context import state
-from backupctl.errors import ExitStatus
+from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
     from backupctl.sandbox import Sandbox

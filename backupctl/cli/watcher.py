@@ -11,21 +11,21 @@ from contextlib import AbstractContextManager, nullcontext
 from itertools import count as counter
 from typing import TYPE_CHECKING, Protocol
 
-from backupctl import fanout
+from backupctl.app.resolve import Plan
 from backupctl.cli.context import AppState
 from backupctl.cli.execute import Where, real_failures, report_failures
-from backupctl.cli.interrupt import interrupts_held
-from backupctl.debuglog import debug_log_to
-from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.fanout import Outcome, PageSource
-from backupctl.gather import gather
-from backupctl.model import Job, JobDetail, Kind
+from backupctl.cli.signals import interrupts_held
+from backupctl.domain.changes import JobKey, Unread, compare, job_key, settle
+from backupctl.domain.errors import ExitStatus, RegionNotEnabledError
+from backupctl.domain.job import Job, JobDetail, Kind
+from backupctl.domain.query import Query, parse_when
+from backupctl.domain.targets import Access, Target
+from backupctl.engine import fanout
+from backupctl.engine.fanout import Outcome, PageSource
+from backupctl.engine.gather import gather
+from backupctl.local.debuglog import debug_log_to
 from backupctl.output.safe import safe_text
 from backupctl.output.watch import WatchView
-from backupctl.query import Query, parse_when
-from backupctl.resolve import Plan
-from backupctl.targets import Access, Target
-from backupctl.watch import JobKey, Unread, compare, job_key, settle
 
 if TYPE_CHECKING:
     from rich.console import Console

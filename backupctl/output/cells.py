@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 
 from rich.text import Text
 
-from backupctl.model import Job, format_time
+from backupctl.domain.job import Job, format_time
 from backupctl.output import humanize
 from backupctl.output.safe import safe_text
 

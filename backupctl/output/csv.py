@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from backupctl.model import Job, JsonValue
+from backupctl.domain.job import Job, JsonValue
 from backupctl.output.fields import record_values
 from backupctl.output.json import dumps
 from backupctl.output.spool import SortedSpool, sort_key

@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backupctl.model import FIELDS, JobDetail, JsonValue, to_datetime
+from backupctl.domain.job import FIELDS, JobDetail, JsonValue, to_datetime
 from backupctl.output import cells, humanize
 from backupctl.output.cells import Clock
 from backupctl.output.csv import RowFormatter, cell

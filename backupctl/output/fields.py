@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backupctl.model import FIELDS, Job, JsonValue, as_record
+from backupctl.domain.job import FIELDS, Job, JsonValue, as_record
 
 _VALID = ", ".join(FIELDS)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TextIO, assert_never, runtime_checkable
 
-from backupctl.model import FIELDS, Job
+from backupctl.domain.job import FIELDS, Job
 
 if TYPE_CHECKING:
     from rich.console import Console

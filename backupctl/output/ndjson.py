@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from backupctl.model import FIELDS, Job, JsonValue, record_row
+from backupctl.domain.job import FIELDS, Job, JsonValue, record_row
 from backupctl.output.json import dumps, inert
 
 # A page is encoded in one call, not one per record: the C encoder's cost is mostly per

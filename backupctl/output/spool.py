@@ -16,7 +16,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO
 
-from backupctl.model import Job
+from backupctl.domain.job import Job
 
 SortKey = tuple[bool, int, str, str, str, str]
 _Item = tuple[SortKey, str]

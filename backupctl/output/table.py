@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from backupctl.model import PROBLEM_STATES, Job
+from backupctl.domain.job import PROBLEM_STATES, Job
 from backupctl.output import cells
 from backupctl.output.cells import Clock
 from backupctl.output.spool import sort_key

@@ -17,7 +17,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from backupctl.model import Job
+from backupctl.domain.job import Job
 from backupctl.output import cells
 from backupctl.output.cells import Clock
 from backupctl.output.safe import safe_str

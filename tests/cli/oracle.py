@@ -1,7 +1,7 @@
 """The expected job record for a sandbox job, written out field by field from the contract.
 
 This is the tests' own reading of DESIGN.md's job record, kept apart from
-``backupctl.model`` so that a mistake there shows up as a difference here.
+``backupctl.domain.job`` so that a mistake there shows up as a difference here.
 """
 
 from __future__ import annotations

@@ -67,8 +67,9 @@ def test_long_listings_read_in_windows_print_every_job_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Pages of 10 jobs make the listings long enough to be split into windows of time.
-    monkeypatch.setattr("backupctl.aws.jobs.PAGE_SIZE", 10)
-    monkeypatch.setattr("backupctl.windows.WORTH_SECONDS", 0.0)  # split however fast the pages
+    monkeypatch.setattr("backupctl.aws.backup_jobs.PAGE_SIZE", 10)
+    # Split however fast the pages come.
+    monkeypatch.setattr("backupctl.engine.windows.WORTH_SECONDS", 0.0)
     now = datetime.now(UTC).replace(microsecond=0)
     span = ["--since", f"{days[0]}d", "--until", f"{days[1]}d"] if days else []
     regions = ",".join(small_org.dataset.regions)

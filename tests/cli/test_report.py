@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from backupctl.local.report_state import ReportState
 from backupctl.sandbox import Faults, Sandbox, SandboxConfig
-from backupctl.state import ReportState
 from tests.cli.conftest import Result, invoke_on
 from tests.cli.oracle import expected_record, newest_first
 
@@ -194,7 +194,8 @@ def test_a_second_run_exits_5_while_the_lock_is_held(org: Sandbox, _state_home: 
 
 def test_kill_9_leaves_no_stale_lock(org: Sandbox, _state_home: Path) -> None:
     code = (
-        "import sys, time; from pathlib import Path; from backupctl.state import ReportState; "
+        "import sys, time; from pathlib import Path; "
+        "from backupctl.local.report_state import ReportState; "
         "ReportState(Path(sys.argv[1])); print('locked', flush=True); time.sleep(60)"
     )
     child = subprocess.Popen(

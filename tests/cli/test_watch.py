@@ -11,16 +11,16 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from backupctl.app.resolve import Plan, TargetOptions
 from backupctl.cli.context import AppState
 from backupctl.cli.execute import Where
-from backupctl.cli.watch import NOT_A_TERMINAL
+from backupctl.cli.jobs_watch import NOT_A_TERMINAL
 from backupctl.cli.watcher import Watcher
-from backupctl.errors import ExitStatus, RegionNotEnabledError
-from backupctl.model import Job, JobDetail, Kind
-from backupctl.query import Listing, Page, Query
-from backupctl.resolve import Plan, TargetOptions
+from backupctl.domain.errors import ExitStatus, RegionNotEnabledError
+from backupctl.domain.job import Job, JobDetail, Kind
+from backupctl.domain.query import Listing, Page, Query
+from backupctl.domain.targets import Access, Account, Target
 from backupctl.sandbox import Faults, Sandbox
-from backupctl.targets import Access, Account, Target
 from tests.cli.conftest import Invoke, invoke_on
 from tests.conftest import SandboxFactory
 from tests.output.factory import NOW, make_job

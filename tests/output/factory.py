@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backupctl.model import FIELDS, Job, Kind
+from backupctl.domain.job import FIELDS, Job, Kind
 
 NOW = datetime(2025, 11, 27, 14, 0, tzinfo=UTC)
 JOB_ID = "0f5e3a6c-1d2b-4c3d-9e8f-7a6b5c4d3e2f"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backupctl.model import FIELDS, Job
+from backupctl.domain.job import FIELDS, Job
 from backupctl.output.csv import CsvWriter
 
 from .factory import NOW, full_job, make_job

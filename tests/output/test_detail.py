@@ -11,7 +11,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from backupctl.model import FIELDS, JobDetail, JsonValue
+from backupctl.domain.job import FIELDS, JobDetail, JsonValue
 from backupctl.output.detail import render_detail
 from backupctl.output.format import OutputFormat
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from backupctl.model import FIELDS
+from backupctl.domain.job import FIELDS
 from backupctl.output import JobWriter, OutputFormat, make_writer, validate_fields
 
 from .factory import NOW, full_job, make_job

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backupctl.model import FIELDS
+from backupctl.domain.job import FIELDS
 from backupctl.output.fields import record_values
 from backupctl.output.json import _UNSAFE, JsonWriter, _escape, dumps, inert
 from backupctl.output.ndjson import NdjsonWriter

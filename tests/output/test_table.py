@@ -11,7 +11,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from backupctl.model import Job, Kind
+from backupctl.domain.job import Job, Kind
 from backupctl.output.table import TableWriter, fit
 
 from .factory import HOSTILE, NOW, make_job

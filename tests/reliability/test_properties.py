@@ -16,9 +16,9 @@ import botocore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backupctl.errors import UsageError
-from backupctl.model import FIELDS, Kind, as_record, normalize
-from backupctl.query import parse_when
+from backupctl.domain.errors import UsageError
+from backupctl.domain.job import FIELDS, Kind, as_record, normalize
+from backupctl.domain.query import parse_when
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 UNITS = {

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from backupctl.model import Job
+from backupctl.domain.job import Job
 from backupctl.sandbox import Sandbox
 from tests.cli.conftest import invoke_on
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from backupctl.config import Config, default_path, load
-from backupctl.errors import UsageError
+from backupctl.domain.errors import UsageError
+from backupctl.local.config import Config, default_path, load
 
 GOOD = """\
 role = "OrganizationAccountAccessRole"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from backupctl.debuglog import debug_log_to, enable_debug_log
+from backupctl.local.debuglog import debug_log_to, enable_debug_log
 
 
 def test_the_log_is_diverted_while_the_block_runs_and_redacted_either_way() -> None:

@@ -6,12 +6,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 
-from backupctl import fanout
-from backupctl.errors import AccessDeniedError
-from backupctl.fanout import Work
-from backupctl.model import Job, Kind
-from backupctl.query import Listing, Page
-from backupctl.targets import Access, Target
+from backupctl.domain.errors import AccessDeniedError
+from backupctl.domain.job import Job, Kind
+from backupctl.domain.query import Listing, Page
+from backupctl.domain.targets import Access, Target
+from backupctl.engine import fanout
+from backupctl.engine.fanout import Work
 from tests.output.factory import make_job
 
 LISTING = Listing(Kind.BACKUP, {})

@@ -10,7 +10,7 @@ from pathlib import Path
 import botocore
 import pytest
 
-from backupctl.model import (
+from backupctl.domain.job import (
     FIELDS,
     STATES,
     Kind,

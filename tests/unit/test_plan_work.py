@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from backupctl.fanout import plan_work
-from backupctl.model import Kind
-from backupctl.query import Listing
-from backupctl.targets import Access, Target
+from backupctl.domain.job import Kind
+from backupctl.domain.query import Listing
+from backupctl.domain.targets import Access, Target
+from backupctl.engine.fanout import plan_work
 
 ACCOUNTS = [f"{n:012d}" for n in range(1, 6)]
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from backupctl.cli.progress import progress_text
-from backupctl.errors import AccessDeniedError
-from backupctl.fanout import Failure, Outcome
-from backupctl.model import Kind
-from backupctl.targets import Access, Target
+from backupctl.domain.errors import AccessDeniedError
+from backupctl.domain.job import Kind
+from backupctl.domain.targets import Access, Target
+from backupctl.engine.fanout import Failure, Outcome
 
 
 def test_listings_done_of_all_and_jobs_found() -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backupctl.errors import UsageError
-from backupctl.model import Kind
-from backupctl.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
+from backupctl.domain.errors import UsageError
+from backupctl.domain.job import Kind
+from backupctl.domain.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import pytest
 
 from backupctl.aws.sessions import Connector
 from backupctl.aws.settings import AwsSettings
-from backupctl.errors import CredentialsError
+from backupctl.domain.errors import CredentialsError
 from backupctl.sandbox import Sandbox
 
 ROLE = "OrganizationAccountAccessRole"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from backupctl.errors import AwsError
-from backupctl.fanout import Failure
-from backupctl.model import Job, Kind
-from backupctl.targets import ALL_ACCOUNTS, Access, Target
-from backupctl.watch import Cycle, Unread, compare, job_key, settle
+from backupctl.domain.changes import Cycle, Unread, compare, job_key, settle
+from backupctl.domain.errors import AwsError
+from backupctl.domain.job import Job, Kind
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
+from backupctl.engine.fanout import Failure
 from tests.output.factory import NOW, make_job
 
 ACCOUNT = "123456789012"

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backupctl import fanout
-from backupctl.fanout import Work
-from backupctl.model import Job, Kind
-from backupctl.query import Listing, Page
-from backupctl.targets import ALL_ACCOUNTS, Access, Target
-from backupctl.windows import MAX_WINDOWS, OVERLAP, Window, plan_windows
+from backupctl.domain.job import Job, Kind
+from backupctl.domain.query import Listing, Page
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
+from backupctl.engine import fanout
+from backupctl.engine.fanout import Work
+from backupctl.engine.windows import MAX_WINDOWS, OVERLAP, Window, plan_windows
 from tests.output.factory import NOW, make_job
 
 TARGET = Target(ALL_ACCOUNTS, "us-east-1", Access.ORG_VIEW)

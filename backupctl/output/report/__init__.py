@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TextIO, assert_never
 
-from backupctl.summary import Summary
+from backupctl.domain.problems import Summary
 
 
 class ReportFormat(StrEnum):

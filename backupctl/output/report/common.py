@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from backupctl.domain.problems import WITH_ISSUES, Summary
 from backupctl.output.humanize import relative
 from backupctl.output.safe import safe_str
-from backupctl.summary import WITH_ISSUES, Summary
 
 MESSAGE_LIMIT = 300
 _ORDER = ("FAILED", "ABORTED", "EXPIRED", "PARTIAL", WITH_ISSUES)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backupctl.model import JsonValue, as_record, format_time
+from backupctl.domain.job import JsonValue, as_record, format_time
+from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.json import dumps
-from backupctl.summary import Summary, problem_of
 
 
 def render_json(summary: Summary, now: datetime) -> str:

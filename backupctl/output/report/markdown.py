@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.report.common import header, message, problem_words, target_line, when
 from backupctl.output.safe import safe_str
-from backupctl.summary import Summary, problem_of
 
 # Characters that start Markdown syntax inside a line or a table cell: emphasis, code,
 # links, HTML and the cell separator. (Line-start syntax such as # or - cannot occur:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.report.common import header, message, problem_words, target_line, when
 from backupctl.output.safe import safe_str
-from backupctl.summary import Summary, problem_of
 
 
 def render_text(summary: Summary, now: datetime) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from backupctl.errors import UsageError
+from backupctl.domain.errors import UsageError
 
 ALL_ACCOUNTS = "*"
 _ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backupctl.errors import UsageError
+from backupctl.domain.errors import UsageError
 
 _SCALARS: Mapping[str, type] = {
     "role": str,

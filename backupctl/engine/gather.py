@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from backupctl.clock import CallClock
-from backupctl.errors import AwsError, BackupctlError, EndpointError
+from backupctl.domain.errors import AwsError, BackupctlError, EndpointError
+from backupctl.engine.callclock import CallClock
 
 T = TypeVar("T")
 R = TypeVar("R")

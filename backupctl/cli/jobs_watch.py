@@ -9,8 +9,8 @@ import typer
 from backupctl.cli import options as opt
 from backupctl.cli.context import AppState, reported, state
 from backupctl.cli.execute import connect, where_from
-from backupctl.cli.jobs import build_query
-from backupctl.errors import ExitStatus
+from backupctl.cli.jobs_list import build_query
+from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,7 +77,7 @@ def watch(
             app_state.warn(NOT_A_TERMINAL)
             raise typer.Exit(int(ExitStatus.USAGE))
         connector, plan = connect(app_state, where)
-        from backupctl.aws.jobs import BackupReader  # boto3: only once a call is to be made
+        from backupctl.aws.backup_jobs import BackupReader  # boto3: only once a call is to be made
         from backupctl.cli.watcher import Watcher
 
         watcher = Watcher(app_state, BackupReader(connector), plan, query, since, where)

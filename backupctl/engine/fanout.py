@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from backupctl.clock import CallClock
-from backupctl.errors import AwsError, BackupctlError, EndpointError
-from backupctl.model import Job, Kind
-from backupctl.query import Listing, Page
-from backupctl.targets import Target
-from backupctl.windows import Window
+from backupctl.domain.errors import AwsError, BackupctlError, EndpointError
+from backupctl.domain.job import Job, Kind
+from backupctl.domain.query import Listing, Page
+from backupctl.domain.targets import Target
+from backupctl.engine.callclock import CallClock
+from backupctl.engine.windows import Window
 
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
@@ -160,7 +160,7 @@ def run(
     worker stuck in it is replaced, and anything the chain sends later is dropped, so
     the run's length is bounded even when an endpoint hangs. With ``split`` (and no
     ``limit``), a chain whose first pages say more follow may hand the rest of its
-    listing to windows read side by side (see ``backupctl.windows``). ``more`` yields
+    listing to windows read side by side (see ``backupctl.engine.windows``). ``more`` yields
     work found while the run goes on (the accounts of an organization, a page of them
     at a time); it is drained in a thread of its own, and a ``BackupctlError`` it raises,
     or a wait for its next batch longer than ``call_timeout``, ends it as

@@ -9,10 +9,15 @@ from tenacity import retry, retry_if_exception, stop_after_attempt
 
 from backupctl.aws.errors import translate
 from backupctl.aws.sessions import Connector
-from backupctl.errors import AccessDeniedError, BackupctlError, CredentialsError, PaginationError
-from backupctl.model import Job, JobDetail, Kind, normalize, normalize_detail
-from backupctl.query import Listing, Page
-from backupctl.targets import ALL_ACCOUNTS, Access, Target
+from backupctl.domain.errors import (
+    AccessDeniedError,
+    BackupctlError,
+    CredentialsError,
+    PaginationError,
+)
+from backupctl.domain.job import Job, JobDetail, Kind, normalize, normalize_detail
+from backupctl.domain.query import Listing, Page
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
 
 PAGE_SIZE = 1000  # the service maximum: fewer round trips
 _LIST = {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from backupctl.model import ALL_STATES, Kind
+from backupctl.domain.job import ALL_STATES, Kind
 
 OUTPUTS = ("table", "json", "ndjson", "csv")
 REPORT_OUTPUTS = ("text", "markdown", "json")
@@ -67,8 +67,8 @@ def regions(incomplete: str) -> list[str]:
 
 def accounts(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """``--account`` values: ``all``, the config file's ``@lists`` and its named accounts."""
-    from backupctl.config import load
-    from backupctl.errors import UsageError
+    from backupctl.domain.errors import UsageError
+    from backupctl.local.config import load
 
     path = ctx.find_root().params.get("config")
     try:

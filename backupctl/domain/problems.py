@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backupctl.model import PROBLEM_STATES, Job, Kind
+from backupctl.domain.job import PROBLEM_STATES, Job, Kind
 
 WITH_ISSUES = "COMPLETED_WITH_ISSUES"
 

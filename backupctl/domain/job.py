@@ -25,7 +25,7 @@ class Kind(StrEnum):
 
 
 # Spelled as AWS spells them (botocore's BackupJobState, CopyJobState, RestoreJobStatus);
-# tests/test_model.py checks these against the installed service model.
+# tests/unit/test_model.py checks these against the installed service model.
 STATES: Mapping[Kind, tuple[str, ...]] = {
     Kind.BACKUP: (
         "CREATED",

@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from backupctl.model import Job
-from backupctl.query import Listing
+from backupctl.domain.job import Job
+from backupctl.domain.query import Listing
 
 # Each side of an edge: wider than any rounding of times to the second.
 OVERLAP = timedelta(seconds=1)

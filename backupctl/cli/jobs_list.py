@@ -11,11 +11,11 @@ import typer
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
 from backupctl.cli.execute import connect, fan_out, report_failures, where_from
-from backupctl.cli.interrupt import WholeLines
-from backupctl.errors import ExitStatus, UsageError
-from backupctl.model import Job
+from backupctl.cli.signals import WholeLines
+from backupctl.domain.errors import ExitStatus, UsageError
+from backupctl.domain.job import Job
+from backupctl.domain.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
 from backupctl.output import JobWriter, OutputFormat, make_writer, validate_fields
-from backupctl.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
 
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 

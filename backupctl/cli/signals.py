@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 
-from backupctl.model import Job
+from backupctl.domain.job import Job
 from backupctl.output import JobWriter
 
 

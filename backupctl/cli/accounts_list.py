@@ -7,13 +7,13 @@ import json
 
 import typer
 
+from backupctl.app.resolve import Plan
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
 from backupctl.cli.execute import connect, where_from
-from backupctl.cli.jobs import parse_output
+from backupctl.cli.jobs_list import parse_output
+from backupctl.domain.targets import ALL_ACCOUNTS, Access
 from backupctl.output import OutputFormat
-from backupctl.resolve import Plan
-from backupctl.targets import ALL_ACCOUNTS, Access
 
 app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=True)
 

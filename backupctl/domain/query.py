@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backupctl.errors import UsageError
-from backupctl.model import ALL_STATES, STATES, Job, Kind
+from backupctl.domain.errors import UsageError
+from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
 
 _RELATIVE = re.compile(r"^\s*(?P<n>\d+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

@@ -11,9 +11,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from backupctl.errors import UsageError
-from backupctl.query import split_values
-from backupctl.targets import ALL_ACCOUNTS, Access, Account, Target, role_arn_template
+from backupctl.domain.errors import UsageError
+from backupctl.domain.query import split_values
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Account, Target, role_arn_template
 
 if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector

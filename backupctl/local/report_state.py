@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from backupctl.errors import BackupctlError, LockHeldError
-from backupctl.model import Job, format_time
+from backupctl.domain.errors import BackupctlError, LockHeldError
+from backupctl.domain.job import Job, format_time
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
 KEEP = timedelta(days=31)

@@ -8,22 +8,22 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backupctl.cli import complete
+from backupctl.app.resolve import Plan
+from backupctl.cli import completers as complete
 from backupctl.cli import options as opt
 from backupctl.cli.context import AppState, reported, state
 from backupctl.cli.execute import connect, fan_out, report_failures, where_from
-from backupctl.cli.jobs import build_query
-from backupctl.errors import BackupctlError, ExitStatus, UsageError
-from backupctl.fanout import Failure
-from backupctl.model import PROBLEM_STATES, Job, Kind
+from backupctl.cli.jobs_list import build_query
+from backupctl.domain.errors import BackupctlError, ExitStatus, UsageError
+from backupctl.domain.job import PROBLEM_STATES, Job, Kind
+from backupctl.domain.problems import Summary, Unreadable, problem_of
+from backupctl.domain.query import Query
+from backupctl.engine.fanout import Failure
 from backupctl.output.report import ReportFormat, render_report
-from backupctl.query import Query
-from backupctl.resolve import Plan
-from backupctl.summary import Summary, Unreadable, problem_of
 
 if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector
-    from backupctl.state import ReportState
+    from backupctl.local.report_state import ReportState
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
 
@@ -95,7 +95,7 @@ def _account_names(connector: Connector, plan: Plan) -> dict[str, str]:
 def _open_state(new: bool) -> ReportState | None:
     if not new:
         return None
-    from backupctl.state import ReportState, state_dir
+    from backupctl.local.report_state import ReportState, state_dir
 
     return ReportState(state_dir())
 

@@ -7,19 +7,19 @@ from collections.abc import Sequence
 
 import typer
 
+from backupctl.app.resolve import describe_targets
 from backupctl.cli import options as opt
 from backupctl.cli.context import reported, state
 from backupctl.cli.execute import connect, where_from
-from backupctl.cli.interrupt import interrupts_held
-from backupctl.cli.jobs import parse_output
-from backupctl.errors import BackupctlError, ExitStatus, UsageError
-from backupctl.fanout import Failure
-from backupctl.gather import gather
-from backupctl.model import JobDetail, Kind
+from backupctl.cli.jobs_list import parse_output
+from backupctl.cli.signals import interrupts_held
+from backupctl.domain.errors import BackupctlError, ExitStatus, UsageError
+from backupctl.domain.job import JobDetail, Kind
+from backupctl.domain.query import parse_kinds
+from backupctl.domain.targets import Access, Target
+from backupctl.engine.fanout import Failure
+from backupctl.engine.gather import gather
 from backupctl.output import render_detail
-from backupctl.query import parse_kinds
-from backupctl.resolve import describe_targets
-from backupctl.targets import Access, Target
 
 app = typer.Typer(help="Describe one AWS Backup job.", no_args_is_help=True)
 
@@ -56,7 +56,7 @@ def describe(
         fmt = parse_output(output, ctx)
         where = where_from(app_state, ctx.params)
         connector, plan = connect(app_state, where)
-        from backupctl.aws.jobs import BackupReader
+        from backupctl.aws.backup_jobs import BackupReader
 
         reader = BackupReader(connector)
         tries = [(t, k) for t in describe_targets(plan) for k in kinds]

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backupctl.fanout import Failure
-from backupctl.model import ACTIVE_STATES, Job, Kind
-from backupctl.targets import ALL_ACCOUNTS
+from backupctl.domain.job import ACTIVE_STATES, Job, Kind
+from backupctl.domain.targets import ALL_ACCOUNTS
+from backupctl.engine.fanout import Failure
 
 JobKey = tuple[Kind, str | None, str, str]
 # When a job moves between two active states while the listings run, it can be listed twice.
