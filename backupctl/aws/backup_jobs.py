@@ -16,7 +16,8 @@ from backupctl.domain.errors import (
     PaginationError,
 )
 from backupctl.domain.job import Job, JobDetail, Kind, normalize, normalize_detail
-from backupctl.domain.query import Listing, Page
+from backupctl.domain.page import Page
+from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
 
 PAGE_SIZE = 1000  # the service maximum: fewer round trips
@@ -71,7 +72,7 @@ class BackupReader:
                 error = AccessDeniedError(f"{error.reason}; {ORG_VIEW_HINT}", error.code, doing)
             raise error from exc
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         """Each page of one listing, normalized; a NextToken seen before fails the listing."""
         operation, key = _LIST[listing.kind]
         params: dict[str, Any] = {**listing.params, "MaxResults": PAGE_SIZE}
@@ -106,7 +107,7 @@ class BackupReader:
         try:
             response = self._call(target, operation, {id_param: job_id}, doing)
         except BackupctlError as error:
-            if getattr(error, "code", None) in _NOT_FOUND:
+            if error.code in _NOT_FOUND:
                 return None
             raise
         body = response.get("CopyJob", response) if kind is Kind.COPY else response

@@ -39,10 +39,7 @@ def _guard(doing: str, exc: Exception) -> BackupctlError:
     error = translate(exc, doing=doing)
     if isinstance(error, AccessDeniedError):
         return AccessDeniedError(f"{error.reason}; {_NEEDS}", error.code, doing)
-    if (
-        error.__class__ is AwsError
-        and getattr(error, "code", "") == "AWSOrganizationsNotInUseException"
-    ):
+    if error.__class__ is AwsError and error.code == "AWSOrganizationsNotInUseException":
         return AwsError(f"{doing}: the caller's account is not in an organization", code="NoOrg")
     return error
 

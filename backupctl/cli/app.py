@@ -19,7 +19,7 @@ from backupctl.cli import jobs_list as jobs
 from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
-from backupctl.cli.context import AppState, reported, silence_stdout
+from backupctl.cli.environment import Environment, reported, silence_stdout
 from backupctl.domain.errors import ExitStatus, UsageError
 
 GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
@@ -102,18 +102,18 @@ def root(
     ] = False,
 ) -> None:
     """Global options come before the command."""
-    app_state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
-    ctx.obj = app_state
-    app_state.debug = debug
-    with reported(app_state):
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    ctx.obj = env
+    env.debug = debug
+    with reported(env):
         from backupctl.local.config import load
 
-        app_state.config = load(config, explicit=config is not None)
-        app_state.color = _colour_mode(color or app_state.config.color or "auto")
+        env.config = load(config, explicit=config is not None)
+        env.color = _colour_mode(color or env.config.color or "auto")
     if debug:
         from backupctl.local.debuglog import enable_debug_log
 
-        app_state.on_close(enable_debug_log(app_state.stderr))
+        env.on_close(enable_debug_log(env.stderr))
     if (
         sandbox_ or _truthy(os.environ.get("BACKUPCTL_SANDBOX"))
     ) and ctx.invoked_subcommand != "sandbox":
@@ -121,19 +121,19 @@ def root(
 
         server = Sandbox(SandboxConfig())
         server.start()
-        app_state.sandbox_env = server.env()
-        app_state.on_close(server.stop)
-    ctx.call_on_close(app_state.close)
+        env.sandbox_env = server.env()
+        env.on_close(server.stop)
+    ctx.call_on_close(env.close)
 
 
-def _usage_error(exc: Exception, app_state: AppState) -> int:
+def _usage_error(exc: Exception, env: Environment) -> int:
     """Typer's (click's) own usage errors as one line; returns their exit code."""
     message = getattr(exc, "format_message", lambda: str(exc))()
     command = getattr(getattr(exc, "ctx", None), "command_path", "backupctl")
     if type(exc).__name__ == "NoArgsIsHelpError":
         # A bare command group: Typer has printed its help; the message is that help.
         message = "missing command"
-    app_state.warn(f"error: {message} (see '{command} --help')")
+    env.warn(f"error: {message} (see '{command} --help')")
     return int(getattr(exc, "exit_code", ExitStatus.USAGE))
 
 
@@ -144,39 +144,39 @@ def redact_line(text: str) -> str:
     return redact(text)
 
 
-def run(args: list[str] | None = None, app_state: AppState | None = None) -> int:
+def run(args: list[str] | None = None, env: Environment | None = None) -> int:
     """Run the CLI and return its exit code; every error ends as one line, never a traceback."""
-    app_state = app_state or AppState()
+    env = env or Environment()
     if COMPLETE_VAR in os.environ:
         # A Tab press: register Typer's bash/zsh/fish answerers (add_completion=False skips it).
         from typer._completion_classes import completion_init
 
         completion_init()
     try:
-        result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=app_state)
+        result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=env)
     except BrokenPipeError:
         silence_stdout()
         return int(ExitStatus.OK)
     except KeyboardInterrupt:
-        app_state.warn("interrupted")
+        env.warn("interrupted")
         return int(ExitStatus.INTERRUPTED)
     except Exception as exc:
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click's errors
-            return _usage_error(exc, app_state)
+            return _usage_error(exc, env)
         if type(exc).__name__ == "Abort":
-            app_state.warn("interrupted")
+            env.warn("interrupted")
             return int(ExitStatus.INTERRUPTED)
-        if app_state.debug:
+        if env.debug:
             import traceback
 
             from backupctl.local.debuglog import redact
 
-            app_state.stderr.write(redact(traceback.format_exc()))
-        hint = "" if app_state.debug else " (run with --debug for details)"
-        app_state.warn(redact_line(f"internal error: {type(exc).__name__}: {exc}{hint}"))
+            env.stderr.write(redact(traceback.format_exc()))
+        hint = "" if env.debug else " (run with --debug for details)"
+        env.warn(redact_line(f"internal error: {type(exc).__name__}: {exc}{hint}"))
         return int(ExitStatus.UNREADABLE)
     finally:
-        app_state.close()
+        env.close()
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 

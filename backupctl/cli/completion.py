@@ -43,8 +43,8 @@ def register(app: typer.Typer) -> None:
         ],
     ) -> None:
         """Print the shell completion script (see the README for where to put it)."""
-        from backupctl.cli.context import reported, state
+        from backupctl.cli.environment import environment, reported
 
-        app_state = state(ctx)
-        with reported(app_state):
-            app_state.stdout.write(script(shell))
+        env = environment(ctx)
+        with reported(env):
+            env.stdout.write(script(shell))

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from backupctl.cli import args
 from backupctl.cli import options as opt
-from backupctl.cli.context import AppState, reported, state
-from backupctl.cli.execute import connect, where_from
-from backupctl.cli.jobs_list import build_query
+from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.outcome import exit_with, finish
 from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 NOT_A_TERMINAL = (
     "jobs watch needs a terminal; for scripts use: backupctl jobs list --state RUNNING -o json"
 )
-WATCHED_STATES = ["CREATED", "PENDING", "RUNNING"]
 _REFRESH = "Refresh"
 
 Interval = Annotated[
@@ -42,6 +41,7 @@ Count = Annotated[
 ]
 
 
+@args.grouped
 def watch(
     ctx: typer.Context,
     kind: opt.Kind = None,
@@ -49,14 +49,7 @@ def watch(
     resource_type: opt.ResourceType = None,
     resource_arn: opt.ResourceArn = None,
     vault: opt.Vault = None,
-    account: opt.Account = None,
-    ou: opt.Ou = None,
-    region: opt.Region = None,
-    role: opt.Role = None,
-    external_id: opt.ExternalId = None,
-    profile: opt.Profile = None,
-    concurrency: opt.Concurrency = None,
-    timeout: opt.Timeout = None,
+    targets: args.TargetArgs = args.TargetArgs(),
     interval: Interval = 30,
     count: Count = None,
 ) -> None:
@@ -65,34 +58,42 @@ def watch(
     Needs a terminal. Exit codes: 0 done (--count reached); 2 bad usage or not a terminal
     (no AWS call made); 3 the last refresh could not read some targets, 4 any; 130 Ctrl-C.
     """
-    app_state = state(ctx)
-    with reported(app_state):
-        now = app_state.clock()
-        query = build_query(
-            kind, WATCHED_STATES, since, None, resource_type, resource_arn, vault, None, now
+    from backupctl.app.watch_jobs import WATCHED_STATES
+
+    env = environment(ctx)
+    with reported(env):
+        chosen = args.QueryArgs(
+            kind=kind,
+            state=WATCHED_STATES,
+            since=since,
+            resource_type=resource_type,
+            resource_arn=resource_arn,
+            vault=vault,
         )
-        where = where_from(app_state, ctx.params)
-        console = app_state.out_console()
-        if not _watchable(app_state, console):
-            app_state.warn(NOT_A_TERMINAL)
-            raise typer.Exit(int(ExitStatus.USAGE))
-        connector, plan = connect(app_state, where)
-        from backupctl.aws.backup_jobs import BackupReader  # boto3: only once a call is to be made
-        from backupctl.cli.watcher import Watcher
+        query = args.query(chosen, env.clock())
+        where = args.where(env, targets)
+        console = env.out_console()
+        if not _watchable(env, console):
+            env.warn(NOT_A_TERMINAL)
+            exit_with(ExitStatus.USAGE)
+        from backupctl.app.connect import connect
+        from backupctl.app.watch_jobs import Watch
+        from backupctl.aws.backup_jobs import BackupReader  # boto3: only once a call is made
+        from backupctl.cli.live_watch import LiveWatch
 
-        watcher = Watcher(app_state, BackupReader(connector), plan, query, since, where)
-        status = watcher.run(console, interval, count)
-    if status is not ExitStatus.OK:
-        raise typer.Exit(int(status))
+        connector, plan = connect(where)
+        jobs = Watch(BackupReader(connector), plan, query, where, since=since, clock=env.clock)
+        status = LiveWatch(env, jobs).run(console, interval, count)
+    finish(status)
 
 
-def _watchable(app_state: AppState, console: Console) -> bool:
+def _watchable(env: Environment, console: Console) -> bool:
     """A person's terminal that can redraw in place (or one a test pins).
 
     A forced colour (``--color always``, FORCE_COLOR) says nothing about a person watching,
     so the stream decides; a dumb terminal (TERM=dumb) cannot move the cursor.
     """
-    person = app_state.stdout_is_terminal or bool(app_state.force_terminal)
+    person = env.stdout_is_terminal or bool(env.force_terminal)
     return person and console.is_interactive
 
 

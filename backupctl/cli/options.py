@@ -133,11 +133,9 @@ Output = Annotated[
     typer.Option(
         "--output",
         "-o",
-        envvar="BACKUPCTL_OUTPUT",
         help="table (default), json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
         autocompletion=complete.outputs,
         rich_help_panel=_OUTPUT,
-        show_envvar=False,
     ),
 ]
 Fields = Annotated[

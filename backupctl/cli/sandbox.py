@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from backupctl.cli.context import state
+from backupctl.cli.environment import environment
 from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def sandbox(
     """
     from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 
-    app_state = state(ctx)
+    env = environment(ctx)
 
     def accounts(values: Accounts) -> frozenset[str]:
         return frozenset(values or ())
@@ -133,18 +133,18 @@ def sandbox(
         )
         server = Sandbox(config)
     except ValueError as error:
-        app_state.warn(f"error: {error}")
+        env.warn(f"error: {error}")
         raise typer.Exit(int(ExitStatus.USAGE)) from None
     if warm:
         server.warm()
     try:
         server.start()
     except OSError as error:
-        app_state.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
+        env.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
         raise typer.Exit(int(ExitStatus.UNREADABLE)) from None
     try:
-        _print_env(server, app_state.stdout)
-        _describe(server, app_state.stderr)
+        _print_env(server, env.stdout)
+        _describe(server, env.stderr)
         code = _serve_until_stopped()
     finally:
         server.stop()

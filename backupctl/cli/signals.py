@@ -16,9 +16,11 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
+from typing import Generic, TypeVar
 
-from backupctl.domain.job import Job
-from backupctl.output import JobWriter
+from backupctl.output import RecordWriter
+
+R = TypeVar("R")
 
 
 @contextmanager
@@ -49,16 +51,16 @@ def interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt  # also replaces a BrokenPipeError: the user asked to stop
 
 
-class WholeLines:
-    """A JobWriter whose every write and close finishes before Ctrl-C takes effect."""
+class WholeLines(Generic[R]):
+    """A writer whose every write and close finishes before Ctrl-C takes effect."""
 
-    def __init__(self, writer: JobWriter) -> None:
+    def __init__(self, writer: RecordWriter[R]) -> None:
         self._writer = writer
 
-    def write(self, jobs: Sequence[Job]) -> None:
+    def write(self, records: Sequence[R]) -> None:
         """Write the page in full, then honour a Ctrl-C that came meanwhile."""
         with interrupts_held():
-            self._writer.write(jobs)
+            self._writer.write(records)
 
     def close(self) -> None:
         """Finish the output in full, then honour a Ctrl-C that came meanwhile."""

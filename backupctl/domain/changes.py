@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backupctl.domain.job import ACTIVE_STATES, Job, Kind
+from backupctl.domain.outcome import Failure
+from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS
-from backupctl.engine.fanout import Failure
 
 JobKey = tuple[Kind, str | None, str, str]
 # When a job moves between two active states while the listings run, it can be listed twice.
@@ -34,9 +35,11 @@ class Unread:
     listings: frozenset[tuple[str, str, Kind]] = frozenset()
 
     @classmethod
-    def of(cls, failures: Iterable[Failure]) -> Unread:
+    def of(cls, failures: Iterable[Failure[Listing]]) -> Unread:
         """The listings the fan-out could not read to their end."""
-        return cls(frozenset((f.target.account_id, f.target.region, f.kind) for f in failures))
+        return cls(
+            frozenset((f.target.account_id, f.target.region, f.listing.kind) for f in failures)
+        )
 
     def covers(self, job: Job) -> bool:
         """True when the listing that would show ``job`` failed."""

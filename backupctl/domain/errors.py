@@ -18,9 +18,19 @@ class ExitStatus(IntEnum):
 
 
 class BackupctlError(Exception):
-    """Base of every error backupctl reports to a user in one line."""
+    """Base of every error backupctl reports to a user in one line.
+
+    ``reason`` says what went wrong, ``doing`` what was being tried (both for people);
+    ``code`` is the service's error code, or backupctl's own name for the failure.
+    """
 
     exit_status: ExitStatus = ExitStatus.UNREADABLE
+
+    def __init__(self, reason: str, code: str | None = None, doing: str = "") -> None:
+        super().__init__(f"{doing}: {reason}" if doing else reason)
+        self.reason = reason
+        self.code = code
+        self.doing = doing
 
 
 class UsageError(BackupctlError):
@@ -31,14 +41,6 @@ class UsageError(BackupctlError):
 
 class AwsError(BackupctlError):
     """An AWS call failed; ``code`` is the service's error code when there is one."""
-
-    exit_status = ExitStatus.UNREADABLE
-
-    def __init__(self, reason: str, code: str | None = None, doing: str = "") -> None:
-        super().__init__(f"{doing}: {reason}" if doing else reason)
-        self.reason = reason
-        self.code = code
-        self.doing = doing
 
 
 class CredentialsError(AwsError):
@@ -69,3 +71,7 @@ class LockHeldError(BackupctlError):
     """Another run holds the state lock."""
 
     exit_status = ExitStatus.LOCKED
+
+
+class StateError(BackupctlError):
+    """The state directory or file of ``--new`` cannot be used."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from math import isfinite
 from typing import Any, NamedTuple
@@ -93,6 +93,26 @@ class Job(NamedTuple):
 
 
 FIELDS: tuple[str, ...] = Job._fields
+
+NewestFirst = tuple[bool, int, str, str, str, str]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def newest_first(job: Job) -> NewestFirst:
+    """The sort key of every job listing: newest first, jobs without a creation time last,
+    ties broken by id, account, region and kind."""
+    # Integer microseconds, negated: ascending order is newest first, with no float error.
+    age = 0 if job.created_at is None else -((job.created_at - _EPOCH) // _MICROSECOND)
+    return (
+        job.created_at is None,
+        age,
+        job.job_id,
+        job.account_id or "",
+        job.region,
+        job.kind.value,
+    )
+
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -262,6 +282,14 @@ class JobDetail:
 
     job: Job
     extra: Mapping[str, JsonValue]
+
+    def record(self) -> dict[str, JsonValue]:
+        """The job's record in contract order, then the describe-only keys (an extra key
+        that collides with a record key is dropped: the record's value wins)."""
+        record = as_record(self.job)
+        for key, value in self.extra.items():
+            record.setdefault(key, value)
+        return record
 
 
 # API members that the record already carries, so the detail does not repeat them.

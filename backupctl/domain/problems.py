@@ -8,11 +8,11 @@ account, then by resource; every group keeps its jobs newest first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backupctl.domain.job import PROBLEM_STATES, Job, Kind
+from backupctl.domain.job import PROBLEM_STATES, Job, Kind, newest_first
 
 WITH_ISSUES = "COMPLETED_WITH_ISSUES"
 
@@ -100,7 +100,7 @@ class Summary:
     def groups(self) -> list[AccountGroup]:
         """Problems grouped by account, then resource; most recent problem first at each level."""
         by_account: dict[str, dict[str, list[Job]]] = {}
-        for job in _newest_first(self.problems):
+        for job in sorted(self.problems, key=newest_first):
             account = job.account_id or "unknown"
             resource = job.resource_arn or job.resource_name or f"{job.kind.value} job {job.job_id}"
             by_account.setdefault(account, {}).setdefault(resource, []).append(job)
@@ -112,10 +112,3 @@ class Summary:
             )
             for account, resources in by_account.items()
         ]
-
-
-def _newest_first(jobs: Iterable[Job]) -> Sequence[Job]:
-    def key(job: Job) -> tuple[float, str]:
-        return (-(job.created_at.timestamp() if job.created_at else float("-inf")), job.job_id)
-
-    return sorted(jobs, key=key)

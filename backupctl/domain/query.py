@@ -121,13 +121,8 @@ class Listing:
         """The client-side part of the filter: what the API could not filter."""
         return all(getattr(job, name) == value for name, value in self.client_filters)
 
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing: its jobs, and whether more pages follow it."""
-
-    jobs: list[Job]
-    more: bool = False
+    def __str__(self) -> str:
+        return f"{self.kind.value} jobs"
 
 
 @dataclass(frozen=True, slots=True)

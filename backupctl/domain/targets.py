@@ -1,12 +1,19 @@
-"""Targets: the (account, region) pairs a command reads, and how each account is reached."""
+"""Targets: the (account, region) pairs a command reads, and how each account is reached.
+
+``TargetOptions.validate`` checks every value without calling AWS (bad usage exits 2
+before any call); ``app.connect.resolve`` then asks STS and Organizations what it must,
+and records what it found in a ``Plan``.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from backupctl.domain.errors import UsageError
+from backupctl.domain.query import split_values
 
 ALL_ACCOUNTS = "*"
 _ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")
@@ -27,6 +34,18 @@ class Account:
     account_id: str
     name: str | None = None
     status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEntry:
+    """One account as ``accounts list`` shows it: how it is reached, and where."""
+
+    account_id: str
+    name: str | None
+    status: str | None
+    access: str  # an Access value, or "skipped" for an account that is not ACTIVE
+    role_arn: str | None
+    regions: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +72,102 @@ def role_arn_template(role: str) -> str:
     if not _ROLE_NAME.match(role) or "{" in role:
         raise UsageError(f"--role: {role!r} is neither a role name nor an ARN template")
     return "arn:aws:iam::{account}:role/" + role.strip("/")
+
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOptions:
+    """The target options every AWS command shares, as typed on the command line."""
+
+    accounts: tuple[str, ...] = ()
+    ou: str | None = None
+    regions: tuple[str, ...] = ()
+    role: str | None = None
+    external_id: str | None = None
+
+    def validate(self) -> TargetOptions:
+        """Check every value; raise UsageError on the first bad one. No AWS call."""
+        accounts = tuple(split_values(self.accounts))
+        for account in accounts:
+            if account.lower() != "all" and not _ACCOUNT_ID.match(account):
+                raise UsageError(f"--account: {account!r} is not a 12-digit account id or 'all'")
+        if any(a.lower() == "all" for a in accounts) and len(accounts) > 1:
+            raise UsageError("--account all cannot be combined with other accounts")
+        if self.ou is not None:
+            if accounts:
+                raise UsageError("--ou and --account cannot be combined")
+            if not _OU_ID.match(self.ou):
+                raise UsageError(f"--ou: {self.ou!r} is not an OU id (ou-xxxx-xxxxxxxx) or root id")
+        regions = tuple(split_values(self.regions))
+        for region in regions:
+            if region.lower() != "all" and not _REGION.match(region):
+                raise UsageError(f"--region: {region!r} is not a region name (like eu-west-1)")
+        if any(r.lower() == "all" for r in regions) and len(regions) > 1:
+            raise UsageError("--region all cannot be combined with other regions")
+        if self.role is not None:
+            role_arn_template(self.role)
+        if self.external_id is not None:
+            if self.role is None:
+                raise UsageError("--external-id needs --role")
+            if not 2 <= len(self.external_id) <= 1224:
+                raise UsageError("--external-id must be 2 to 1224 characters")
+        return TargetOptions(accounts, self.ou, regions, self.role, self.external_id)
+
+    @property
+    def all_accounts(self) -> bool:
+        """``--account all``."""
+        return any(a.lower() == "all" for a in self.accounts)
+
+    @property
+    def all_regions(self) -> bool:
+        """``--region all``."""
+        return any(r.lower() == "all" for r in self.regions)
+
+
+@dataclass(slots=True)
+class Plan:
+    """The resolved targets and what was learnt on the way.
+
+    ``pending`` holds the accounts Organizations has still to list when ``resolve`` was
+    asked to stream: ``more_targets`` reads them (while the first accounts are being read).
+    """
+
+    caller_account: str
+    access: Access
+    regions: list[str]
+    accounts: list[Account] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    skipped: list[Account] = field(default_factory=list)
+    all_regions: bool = False
+    pending: Iterator[list[Account]] | None = None
+    _known: set[str] = field(default_factory=set)
+
+    def add(self, found: Sequence[Account]) -> list[Target]:
+        """Take in accounts Organizations listed; the new targets (of the ACTIVE ones).
+
+        An account listed twice is read once; the caller's own account is read with the
+        caller's own credentials.
+        """
+        targets: list[Target] = []
+        for account in found:
+            if account.account_id in self._known:
+                continue
+            self._known.add(account.account_id)
+            if (account.status or "ACTIVE") != "ACTIVE":
+                self.skipped.append(account)
+                continue
+            self.accounts.append(account)
+            how = Access.CALLER if account.account_id == self.caller_account else self.access
+            targets.extend(Target(account.account_id, r, how, account.name) for r in self.regions)
+        self.targets.extend(targets)
+        return targets
+
+    def more_targets(self) -> Iterator[list[Target]]:
+        """The targets of the accounts still ``pending``, a page of accounts at a time."""
+        pending, self.pending = self.pending, None
+        for found in pending or ():
+            yield self.add(found)

@@ -1,9 +1,11 @@
-"""When each call in flight began: how a fan-out notices a call that hangs."""
+"""When each call in flight began: how a fan-out notices a call that hangs, and what it says."""
 
 from __future__ import annotations
 
 import threading
 import time
+
+from backupctl.domain.errors import EndpointError
 
 
 class CallClock:
@@ -28,3 +30,9 @@ class CallClock:
         now = time.monotonic()
         with self._lock:
             return [unit for unit, began in self._began.items() if now - began > limit]
+
+
+def no_answer(seconds: float, doing: str = "") -> EndpointError:
+    """The error of a call given up on after ``seconds`` (``--timeout``)."""
+    return EndpointError(f"no answer within {seconds:g} s (--timeout); stopped waiting",
+                         "Timeout", doing)  # fmt: skip

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from backupctl.domain.errors import AwsError, BackupctlError, EndpointError
-from backupctl.engine.callclock import CallClock
+from backupctl.domain.errors import AwsError, BackupctlError
+from backupctl.engine.callclock import CallClock, no_answer
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,9 +68,7 @@ def gather(
         if call_timeout is not None:
             for index in clock.overdue(call_timeout):
                 clock.end(index)
-                results[index] = EndpointError(
-                    f"no answer within {call_timeout:g} s (--timeout); stopped waiting", "Timeout"
-                )
+                results[index] = no_answer(call_timeout)
                 done += 1
                 todo.put(None)
                 start_worker()

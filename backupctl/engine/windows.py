@@ -55,6 +55,10 @@ class Window:
     low: datetime | None
     high: datetime | None
 
+    def fresh(self, jobs: Sequence[Job]) -> list[Job]:
+        """The page's jobs less any printed already (by the first pages or a neighbour)."""
+        return self.seams.fresh(self, jobs)
+
     def near_edge(self, job: Job) -> bool:
         """Whether a neighbouring window may return this job too."""
         created = job.created_at

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from backupctl.domain.errors import BackupctlError, LockHeldError
+from backupctl.domain.errors import LockHeldError, StateError
 from backupctl.domain.job import Job, format_time
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
@@ -42,10 +42,6 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     if not Path(base).is_absolute():
         base = str(Path(environ.get("HOME") or Path.home()) / ".local" / "state")
     return Path(base) / "backupctl"
-
-
-class StateError(BackupctlError):
-    """The state directory or file cannot be used."""
 
 
 class ReportState:

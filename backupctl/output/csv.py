@@ -1,4 +1,4 @@
-"""CSV: RFC 4180 rows, newest first, with cells neutralized against formula injection."""
+"""CSV: RFC 4180 rows, in the family's order, with cells neutralized against formula injection."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from itertools import count
+from typing import Generic, TextIO, TypeVar
 
-from backupctl.domain.job import Job, JsonValue
-from backupctl.output.fields import record_values
+from backupctl.domain.job import JsonValue
+from backupctl.output.fields import selected
+from backupctl.output.format import Family
 from backupctl.output.json import dumps
-from backupctl.output.spool import SortedSpool, sort_key
+from backupctl.output.spool import SortedSpool
+
+R = TypeVar("R")
 
 # OWASP's list of characters a spreadsheet may read as the start of a formula, plus LF.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -28,8 +32,9 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def cell(value: JsonValue) -> Cell:
-    """One record value as a CSV cell: numbers stay numbers, booleans are ``true``/``false``."""
+def cell(value: JsonValue, *, spaced: bool = False) -> Cell:
+    """One record value as a CSV cell: numbers stay numbers, booleans are ``true``/``false``;
+    nested values are JSON, except a list of strings when ``spaced`` (joined by spaces)."""
     # Strings first: they are most of every record, and this runs once per cell.
     if isinstance(value, str):
         return neutralize(value)
@@ -39,7 +44,8 @@ def cell(value: JsonValue) -> Cell:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    # Nested values only occur in `job describe` extras; the cell keeps them as JSON.
+    if spaced and isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return neutralize(" ".join(map(str, value)))
     return neutralize(dumps(value))
 
 
@@ -58,24 +64,34 @@ class RowFormatter:
         return self._buffer.getvalue()
 
 
-class CsvWriter:
-    """Header row, then one row per job, newest first, written at ``close``."""
+class CsvWriter(Generic[R]):
+    """Header row, then one row per record in the family's order, written at ``close``."""
 
-    def __init__(self, stream: TextIO, fields: Sequence[str]) -> None:
+    def __init__(
+        self, stream: TextIO, family: Family[R], fields: Sequence[str] | None = None
+    ) -> None:
         self._stream = stream
+        self._family = family
         self._fields = fields
+        self._header: Sequence[str] | None = fields or family.fields or None
         self._rows = RowFormatter()
         self._spool = SortedSpool()
+        self._arrival = count()
 
-    def write(self, jobs: Sequence[Job]) -> None:
+    def write(self, records: Sequence[R]) -> None:
         """Render the page's rows now; keep only their text until ``close``."""
-        for job in jobs:
-            values = record_values(job, self._fields).values()
-            self._spool.add(sort_key(job), self._rows.row([cell(value) for value in values]))
+        family, order = self._family, self._family.order
+        for item in records:
+            record = selected(family.record(item), self._fields)
+            if self._header is None:  # a family whose records name their own fields
+                self._header = tuple(record)
+            spaced = family.spaced_lists
+            text = self._rows.row([cell(value, spaced=spaced) for value in record.values()])
+            self._spool.add((order(item),) if order else (next(self._arrival),), text)
 
     def close(self) -> None:
         """Write the header and every row."""
-        self._stream.write(self._rows.row(self._fields))
+        self._stream.write(self._rows.row(neutralize(name) for name in self._header or ()))
         for text in self._spool.drain():
             self._stream.write(text)
         self._stream.flush()

@@ -1,4 +1,4 @@
-"""``job describe``: one job in full, as a panel or as one JSON/NDJSON/CSV record.
+"""``job describe``: one job in full: its record, and the panel that is its person form.
 
 The machine formats carry the contract record's keys in contract order, then the
 describe-only keys (``JobDetail.extra``) in the order the API returned them. An extra
@@ -9,10 +9,9 @@ header row and one data row; a nested extra value is JSON-encoded into its cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
-from typing import TextIO, assert_never
 
 from rich.console import Console
 from rich.panel import Panel
@@ -22,48 +21,29 @@ from rich.text import Text
 from backupctl.domain.job import FIELDS, JobDetail, JsonValue, to_datetime
 from backupctl.output import cells, humanize
 from backupctl.output.cells import Clock
-from backupctl.output.csv import RowFormatter, cell
-from backupctl.output.fields import record_values
-from backupctl.output.format import OutputFormat
-from backupctl.output.json import dumps
 from backupctl.output.safe import safe_text
 
 _RFC3339_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 _SIZE_FIELDS = frozenset({"backup_size_bytes", "bytes_transferred"})
 
 
-def detail_record(detail: JobDetail) -> dict[str, JsonValue]:
-    """The record's keys in contract order, then the describe-only keys."""
-    record = record_values(detail.job, FIELDS)
-    for key, value in detail.extra.items():
-        record.setdefault(key, value)
-    return record
+class PanelWriter:
+    """The person form of a described job: a panel of every field, printed at ``close``."""
 
+    def __init__(self, console: Console, now: datetime | None = None) -> None:
+        self._console = console
+        self._now = now
+        self._details: list[JobDetail] = []
 
-def render_detail(
-    detail: JobDetail,
-    *,
-    console: Console,
-    fmt: OutputFormat,
-    stream: TextIO | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Show one described job; machine formats go to ``stream`` (default: ``console.file``)."""
-    out = console.file if stream is None else stream
-    if fmt is OutputFormat.TABLE:
-        console.print(_panel(detail, Clock(now or datetime.now(UTC))))
-        return
-    if fmt is OutputFormat.JSON:
-        out.write(dumps(detail_record(detail), pretty=True) + "\n")
-    elif fmt is OutputFormat.NDJSON:
-        out.write(dumps(detail_record(detail)) + "\n")
-    elif fmt is OutputFormat.CSV:
-        record = detail_record(detail)
-        rows = RowFormatter()
-        out.write(rows.row(record) + rows.row(cell(value) for value in record.values()))
-    else:
-        assert_never(fmt)
-    out.flush()
+    def write(self, details: Sequence[JobDetail]) -> None:
+        """Keep the described jobs."""
+        self._details.extend(details)
+
+    def close(self) -> None:
+        """Print each job's panel."""
+        clock = Clock(self._now or datetime.now(UTC))
+        for detail in self._details:
+            self._console.print(_panel(detail, clock))
 
 
 def _panel(detail: JobDetail, clock: Clock) -> Panel:

@@ -1,16 +1,27 @@
-"""The seam between the CLI and the renderers: the formats, the writer Protocol, the factory."""
+"""The output seam: the formats, what a record family tells the writers, the writer
+Protocol, and the one dispatch from a format to its writer.
+
+A format is one module (``json``, ``ndjson``, ``csv``) that writes any family; the
+table is each family's own "person" form (a table of jobs, a panel for one described
+job). Adding a format touches this module and its own; adding a record family touches
+``families`` and its person form.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TextIO, assert_never, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TextIO, TypeVar, assert_never
 
-from backupctl.domain.job import FIELDS, Job
+from backupctl.domain.job import JsonValue
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+R = TypeVar("R")
+R_contra = TypeVar("R_contra", contravariant=True)
 
 
 class OutputFormat(StrEnum):
@@ -22,46 +33,74 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-@runtime_checkable
-class JobWriter(Protocol):
-    """Receives jobs page by page, from one thread, and finishes the output at ``close``."""
+class RecordWriter(Protocol[R_contra]):
+    """Receives records page by page, from one thread, and finishes the output at ``close``."""
 
-    def write(self, jobs: Sequence[Job]) -> None:
-        """Take one page of jobs, as it arrives."""
+    def write(self, records: Sequence[R_contra]) -> None:
+        """Take one page of records, as it arrives."""
 
     def close(self) -> None:
-        """End of the run: buffered formats sort and write here."""
+        """End of the run: sorted formats write here."""
+
+
+# The person form of a family: (console, chosen fields or None, "now" for relative times).
+PersonForm = Callable[["Console", Sequence[str] | None, datetime | None], RecordWriter[R]]
+
+
+@dataclass(frozen=True)
+class Family(Generic[R]):
+    """A kind of record the writers print, and what they need to know about it.
+
+    ``fields`` are every field a record has, in contract order (what ``--fields`` may
+    choose from); empty when each record names its own (a described job's extras).
+    ``record`` gives a record's JSON values by field; ``row``, when set, gives the values
+    of ``fields`` in order (the fast path of a large family). ``order`` is the key
+    records are printed by (None: as they arrive); ``flat`` says no value is a list or
+    an object; ``single`` that the output is one record, printed bare, not in an array;
+    ``spaced_lists`` that a list of names is one CSV cell of space-separated names
+    (otherwise a nested value is JSON in its cell).
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    record: Callable[[R], dict[str, JsonValue]]
+    person: PersonForm[R]
+    row: Callable[[R], list[JsonValue]] | None = None
+    order: Callable[[R], Any] | None = None
+    flat: bool = True
+    single: bool = False
+    spaced_lists: bool = False
 
 
 def make_writer(
     fmt: OutputFormat,
+    family: Family[R],
     *,
     stream: TextIO,
     console: Console,
     fields: Sequence[str] | None,
     now: datetime | None = None,
-) -> JobWriter:
-    """The writer for ``fmt``; ``fields=None`` means that format's default fields.
+) -> RecordWriter[R]:
+    """The writer of ``family`` in ``fmt``; ``fields=None`` means the family's own.
 
     Machine formats write to ``stream`` and never see the console, so they carry no
-    colour or escape sequence whatever the environment; the table prints to ``console``.
+    colour or escape sequence whatever the environment; the person form prints to
+    ``console``.
     """
     # Imported here, not at the top: the CLI needs OutputFormat to build its options, and
     # --help should not pay for importing Rich's table machinery.
     if fmt is OutputFormat.TABLE:
-        from backupctl.output.table import TableWriter
-
-        return TableWriter(console, fields, now=now)
+        return family.person(console, fields, now)
     if fmt is OutputFormat.JSON:
         from backupctl.output.json import JsonWriter
 
-        return JsonWriter(stream, fields or FIELDS)
+        return JsonWriter(stream, family, fields)
     if fmt is OutputFormat.NDJSON:
         from backupctl.output.ndjson import NdjsonWriter
 
-        return NdjsonWriter(stream, fields or FIELDS)
+        return NdjsonWriter(stream, family, fields)
     if fmt is OutputFormat.CSV:
         from backupctl.output.csv import CsvWriter
 
-        return CsvWriter(stream, fields or FIELDS)
+        return CsvWriter(stream, family, fields)
     assert_never(fmt)

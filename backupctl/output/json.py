@@ -1,15 +1,20 @@
-"""JSON: one array of records, newest first, and the terminal-safe encoder all JSON output uses."""
+"""JSON: one array of records (or one bare record) and the terminal-safe encoder all JSON
+output uses."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
-from typing import TextIO
+from itertools import count
+from typing import Generic, TextIO, TypeVar
 
-from backupctl.domain.job import Job, JsonValue
-from backupctl.output.fields import record_values
-from backupctl.output.spool import SortedSpool, sort_key
+from backupctl.domain.job import JsonValue
+from backupctl.output.fields import selected
+from backupctl.output.format import Family
+from backupctl.output.spool import SortedSpool
+
+R = TypeVar("R")
 
 # json.dumps(ensure_ascii=False) leaves these raw; on a terminal they act (C1 controls,
 # DEL), reorder text (bidi controls) or break lines (U+2028/9). Lone surrogates cannot
@@ -22,8 +27,8 @@ _UNSAFE = re.compile(
 # Built once: json.dumps with any option builds a new encoder per call, which shows at 100k jobs.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2)
-# Python's indenting encoder is pure Python (4x slower); a job record is flat, so the C
-# encoder with a newline in its separator writes the same text for a record in an array.
+# Python's indenting encoder is pure Python (4x slower); a flat record (no list or object
+# values) comes out the same from the C encoder with a newline in its separator.
 _RECORD_IN_ARRAY = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
 
 
@@ -53,23 +58,42 @@ def inert(text: str) -> str:
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
-class JsonWriter:
-    """One pretty-printed array of records, newest first, written at ``close``."""
+def _in_array(record: dict[str, JsonValue], flat: bool) -> str:
+    """One record as an element of a 2-space indented array (``json.dumps(..., indent=2)``)."""
+    if flat:
+        return "{\n    " + inert(_RECORD_IN_ARRAY.encode(record))[1:-1] + "\n  }"
+    return dumps(record, pretty=True).replace("\n", "\n  ")
 
-    def __init__(self, stream: TextIO, fields: Sequence[str]) -> None:
+
+class JsonWriter(Generic[R]):
+    """One pretty-printed array of records, in the family's order, written at ``close``
+    (a ``single`` family: its one record, bare)."""
+
+    def __init__(
+        self, stream: TextIO, family: Family[R], fields: Sequence[str] | None = None
+    ) -> None:
         self._stream = stream
+        self._family = family
         self._fields = fields
         self._spool = SortedSpool()
+        self._arrival = count()
 
-    def write(self, jobs: Sequence[Job]) -> None:
+    def write(self, records: Sequence[R]) -> None:
         """Render the page's records now; keep only their text until ``close``."""
-        for job in jobs:
-            text = inert(_RECORD_IN_ARRAY.encode(record_values(job, self._fields)))
-            self._spool.add(sort_key(job), "{\n    " + text[1:-1] + "\n  }")
+        family, order = self._family, self._family.order
+        for record in records:
+            values = selected(family.record(record), self._fields)
+            text = dumps(values, pretty=True) if family.single else _in_array(values, family.flat)
+            self._spool.add((order(record),) if order else (next(self._arrival),), text)
 
     def close(self) -> None:
         """Write the whole array, exactly as ``json.dumps(records, indent=2)`` would."""
         write = self._stream.write
+        if self._family.single:
+            for text in self._spool.drain():
+                write(text + "\n")
+            self._stream.flush()
+            return
         write("[")
         empty = True
         for text in self._spool.drain():

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Generic, TextIO, TypeVar
 
-from backupctl.domain.job import FIELDS, Job, JsonValue, record_row
+from backupctl.domain.job import JsonValue
+from backupctl.output.fields import selected
+from backupctl.output.format import Family
 from backupctl.output.json import dumps, inert
+
+R = TypeVar("R")
 
 # A page is encoded in one call, not one per record: the C encoder's cost is mostly per
 # dict item, so the values of every record go in one flat list, separated by NULs, and
@@ -20,32 +24,45 @@ _VALUES = json.JSONEncoder(ensure_ascii=False, separators=(_SEPARATOR, ":"), che
 Pick = Callable[[list[JsonValue]], Sequence[JsonValue]]
 
 
-def _picker(fields: Sequence[str]) -> Pick | None:
+def _picker(all_fields: Sequence[str], fields: Sequence[str]) -> Pick | None:
     """The values of ``fields``, in their order, from a full row; None for every field."""
-    if tuple(fields) == FIELDS:
+    if tuple(fields) == tuple(all_fields):
         return None
-    indexes = [FIELDS.index(name) for name in fields]
+    indexes = [all_fields.index(name) for name in fields]
     return lambda row: [row[index] for index in indexes]
 
 
-class NdjsonWriter:
+class NdjsonWriter(Generic[R]):
     """Streams records in arrival order; keeps nothing, so memory stays constant."""
 
-    def __init__(self, stream: TextIO, fields: Sequence[str]) -> None:
+    def __init__(
+        self, stream: TextIO, family: Family[R], fields: Sequence[str] | None = None
+    ) -> None:
         self._stream = stream
-        self._line = "{" + ",".join(f"{dumps(name)}:%s" for name in fields) + "}\n"
-        self._pick = _picker(fields)
+        self._family = family
+        self._fields = fields
+        self._row = family.row if family.fields else None
+        if self._row is not None:
+            chosen = fields or family.fields
+            self._line = "{" + ",".join(f"{dumps(name)}:%s" for name in chosen) + "}\n"
+            self._pick = _picker(family.fields, chosen)
 
-    def write(self, jobs: Sequence[Job]) -> None:
+    def write(self, records: Sequence[R]) -> None:
         """Write the page as one ``write`` call, so an interruption never leaves half a line."""
-        if not jobs:
+        if not records:
             return
-        values: list[JsonValue] = []
-        add, pick = values.extend, self._pick
-        for job in jobs:
-            add(record_row(job) if pick is None else pick(record_row(job)))
-        encoded = _VALUES.encode(values)[1:-1].split(_SEPARATOR)
-        self._stream.write(inert((self._line * len(jobs)) % tuple(encoded)))
+        row = self._row
+        if row is None:
+            record = self._family.record
+            text = "".join(dumps(selected(record(r), self._fields)) + "\n" for r in records)
+        else:
+            values: list[JsonValue] = []
+            add, pick = values.extend, self._pick
+            for item in records:
+                add(row(item) if pick is None else pick(row(item)))
+            encoded = _VALUES.encode(values)[1:-1].split(_SEPARATOR)
+            text = inert((self._line * len(records)) % tuple(encoded))
+        self._stream.write(text)
         self._stream.flush()
 
     def close(self) -> None:

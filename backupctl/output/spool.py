@@ -1,4 +1,4 @@
-"""Newest-first ordering in bounded memory: an external merge sort of rendered rows.
+"""Sorted output in bounded memory: an external merge sort of rendered rows.
 
 JSON and CSV promise newest first *and* constant memory. Rows are rendered as they
 arrive, kept in memory up to ``run_size``, then sorted and spilled to a private
@@ -11,34 +11,15 @@ import heapq
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
 from itertools import islice
 from operator import itemgetter
-from typing import IO
+from typing import IO, Any
 
-from backupctl.domain.job import Job
-
-SortKey = tuple[bool, int, str, str, str, str]
+SortKey = tuple[Any, ...]  # any key whose ascending order is the order to print
 _Item = tuple[SortKey, str]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 _BATCH = 1_000
 _by_key = itemgetter(0)
-
-
-def sort_key(job: Job) -> SortKey:
-    """Newest first, jobs without a creation time last, ties broken by id, account, region, kind."""
-    # Integer microseconds, negated, so that ascending order is newest first with no float error.
-    age = 0 if job.created_at is None else -((job.created_at - _EPOCH) // _MICROSECOND)
-    return (
-        job.created_at is None,
-        age,
-        job.job_id,
-        job.account_id or "",
-        job.region,
-        job.kind.value,
-    )
 
 
 def _write_run(items: Iterable[_Item]) -> IO[bytes]:

@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from backupctl.domain.job import PROBLEM_STATES, Job
+from backupctl.domain.job import PROBLEM_STATES, Job, newest_first
 from backupctl.output import cells
 from backupctl.output.cells import Clock
-from backupctl.output.spool import sort_key
 
 # From this width on, the created column also shows local time and columns get a 2-space gap.
 WIDE = 120
@@ -125,7 +124,7 @@ class TableWriter:
         if not self._jobs:
             self._console.print(Text("No jobs found."))
             return
-        self._jobs.sort(key=sort_key)
+        self._jobs.sort(key=newest_first)
         self._console.print(self._table(self._jobs))
 
     def _table(self, jobs: Sequence[Job]) -> Table:

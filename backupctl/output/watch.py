@@ -17,11 +17,10 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from backupctl.domain.job import Job
+from backupctl.domain.job import Job, newest_first
 from backupctl.output import cells
 from backupctl.output.cells import Clock
 from backupctl.output.safe import safe_str
-from backupctl.output.spool import sort_key
 from backupctl.output.table import WIDE_ID
 
 # The state shown for a job that ended when its final state could not be read.
@@ -106,11 +105,11 @@ def _line(text: str, style: str, width: int) -> Text:
 
 def _rows(active: Sequence[Job], finished: Sequence[Job], room: int) -> tuple[list[Job], int]:
     """Newest first; when they do not all fit, the ended ones stay and the oldest active go."""
-    jobs = sorted([*active, *finished], key=sort_key)
+    jobs = sorted([*active, *finished], key=newest_first)
     if len(jobs) <= room:
         return jobs, 0
-    keep = set(map(id, sorted(finished, key=sort_key)[:room]))
-    keep |= set(map(id, sorted(active, key=sort_key)[: max(room - len(keep), 0)]))
+    keep = set(map(id, sorted(finished, key=newest_first)[:room]))
+    keep |= set(map(id, sorted(active, key=newest_first)[: max(room - len(keep), 0)]))
     return [job for job in jobs if id(job) in keep], len(jobs) - len(keep)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from backupctl.cli.app import run
-from backupctl.cli.context import AppState
+from backupctl.cli.environment import Environment
 from backupctl.sandbox import Sandbox
 
 
@@ -33,7 +33,7 @@ def invoke_on(
 ) -> Result:
     """``backupctl ARGS`` against ``sandbox``, as with ``--sandbox``; ``now`` fixes the clock."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    state = AppState(
+    state = Environment(
         sandbox_env=sandbox.env(),
         stdout=stdout,
         stderr=stderr,

@@ -11,15 +11,16 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from backupctl.app.resolve import Plan, TargetOptions
-from backupctl.cli.context import AppState
-from backupctl.cli.execute import Where
+from backupctl.app.requests import Where
+from backupctl.app.watch_jobs import Watch
+from backupctl.cli.environment import Environment
 from backupctl.cli.jobs_watch import NOT_A_TERMINAL
-from backupctl.cli.watcher import Watcher
+from backupctl.cli.live_watch import LiveWatch
 from backupctl.domain.errors import ExitStatus, RegionNotEnabledError
 from backupctl.domain.job import Job, JobDetail, Kind
-from backupctl.domain.query import Listing, Page, Query
-from backupctl.domain.targets import Access, Account, Target
+from backupctl.domain.page import Page
+from backupctl.domain.query import Listing, Query
+from backupctl.domain.targets import Access, Account, Plan, Target
 from backupctl.sandbox import Faults, Sandbox
 from tests.cli.conftest import Invoke, invoke_on
 from tests.conftest import SandboxFactory
@@ -205,11 +206,13 @@ def test_a_job_that_ends_is_shown_once_with_its_final_state() -> None:
     target = Target(account, "us-east-1", Access.CALLER)
     plan = Plan(account, Access.CALLER, ["us-east-1"], [Account(account)], [target])
     buffer = io.StringIO()
-    app = AppState(stdout=buffer, stderr=io.StringIO(), clock=lambda: NOW)
+    env = Environment(stdout=buffer, stderr=io.StringIO(), clock=lambda: NOW)
     query = Query(kinds=(Kind.BACKUP,), states=("RUNNING",))
     console = Console(file=buffer, width=200, height=40, force_terminal=True)
     assert (
-        Watcher(app, reader, plan, query, None, Where(TargetOptions(), None, 4)).run(console, 0, 3)
+        LiveWatch(env, Watch(reader, plan, query, Where(concurrency=4), clock=env.clock)).run(
+            console, 0, 3
+        )
         is ExitStatus.OK
     )
     assert reader.described == ["job-a"]
@@ -241,11 +244,13 @@ def test_a_region_not_enabled_is_asked_once_not_every_refresh() -> None:
     plan.all_regions = True
     reader = _OptInRegionReader()
     stdout, stderr = io.StringIO(), io.StringIO()
-    app = AppState(stdout=stdout, stderr=stderr, clock=lambda: NOW)
+    env = Environment(stdout=stdout, stderr=stderr, clock=lambda: NOW)
     query = Query(kinds=(Kind.BACKUP,), states=("RUNNING",))
     console = Console(file=stdout, width=120, height=40, force_terminal=True)
     assert (
-        Watcher(app, reader, plan, query, None, Where(TargetOptions(), None, 4)).run(console, 0, 3)
+        LiveWatch(env, Watch(reader, plan, query, Where(concurrency=4), clock=env.clock)).run(
+            console, 0, 3
+        )
         is ExitStatus.OK
     )
     assert sorted(reader.asked) == ["eu-south-1", *["us-east-1"] * 3]

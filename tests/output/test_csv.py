@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from backupctl.domain.job import FIELDS, Job
 from backupctl.output.csv import CsvWriter
+from backupctl.output.families import JOBS
 
 from .factory import NOW, full_job, make_job
 
@@ -53,7 +54,7 @@ HOSTILE_CELLS = {
 
 def render(jobs: Sequence[Job], fields: Sequence[str] = FIELDS) -> str:
     stream = io.StringIO(newline="")
-    writer = CsvWriter(stream, fields)
+    writer = CsvWriter(stream, JOBS, fields)
     writer.write(jobs)
     writer.close()
     return stream.getvalue()

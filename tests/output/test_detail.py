@@ -12,8 +12,8 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from backupctl.domain.job import FIELDS, JobDetail, JsonValue
-from backupctl.output.detail import render_detail
-from backupctl.output.format import OutputFormat
+from backupctl.output.families import JOB_DETAIL
+from backupctl.output.format import OutputFormat, make_writer
 
 from .factory import FULL_JOB_JSON, NOW, full_job
 
@@ -53,7 +53,9 @@ def render(fmt: OutputFormat, *, width: int = 100) -> tuple[str, str]:
     """(what went to the console, what went to the stream)."""
     screen, stream = io.StringIO(), io.StringIO(newline="")
     console = Console(file=screen, width=width, force_terminal=True, color_system="truecolor")
-    render_detail(JobDetail(full_job(), EXTRA), console=console, fmt=fmt, stream=stream, now=NOW)
+    writer = make_writer(fmt, JOB_DETAIL, console=console, stream=stream, fields=None, now=NOW)
+    writer.write([JobDetail(full_job(), EXTRA)])
+    writer.close()
     return screen.getvalue(), stream.getvalue()
 
 
@@ -83,13 +85,6 @@ def test_csv_is_header_and_one_row() -> None:
         "",
     ]
     assert row[FIELDS.index("resource_name")] == "data-volume"
-
-
-def test_machine_formats_default_to_the_console_file() -> None:
-    screen = io.StringIO()
-    console = Console(file=screen, force_terminal=True, color_system="truecolor")
-    render_detail(JobDetail(full_job(), {}), console=console, fmt=OutputFormat.NDJSON)
-    assert json.loads(screen.getvalue())["job_id"] == full_job().job_id
 
 
 def test_panel_shows_every_value_safely() -> None:

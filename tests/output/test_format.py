@@ -11,7 +11,8 @@ import pytest
 from rich.console import Console
 
 from backupctl.domain.job import FIELDS
-from backupctl.output import JobWriter, OutputFormat, make_writer, validate_fields
+from backupctl.output import OutputFormat, make_writer, validate_fields
+from backupctl.output.families import JOBS
 
 from .factory import NOW, full_job, make_job
 
@@ -23,8 +24,7 @@ def console(buffer: io.StringIO) -> Console:
 @pytest.mark.parametrize("fmt", list(OutputFormat))
 def test_every_format_has_a_writer(fmt: OutputFormat) -> None:
     stream, screen = io.StringIO(), io.StringIO()
-    writer = make_writer(fmt, stream=stream, console=console(screen), fields=None, now=NOW)
-    assert isinstance(writer, JobWriter)
+    writer = make_writer(fmt, JOBS, stream=stream, console=console(screen), fields=None, now=NOW)
     writer.write([make_job()])
     writer.close()
     shown = screen.getvalue() if fmt is OutputFormat.TABLE else stream.getvalue()
@@ -37,7 +37,7 @@ def test_machine_formats_never_colour(fmt: OutputFormat, monkeypatch: pytest.Mon
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("CLICOLOR_FORCE", "1")
     stream, screen = io.StringIO(), io.StringIO()
-    writer = make_writer(fmt, stream=stream, console=console(screen), fields=None)
+    writer = make_writer(fmt, JOBS, stream=stream, console=console(screen), fields=None)
     writer.write([full_job(), make_job(state="FAILED")])
     writer.close()
     assert screen.getvalue() == ""
@@ -47,7 +47,7 @@ def test_machine_formats_never_colour(fmt: OutputFormat, monkeypatch: pytest.Mon
 
 def test_default_fields_are_the_whole_contract() -> None:
     stream = io.StringIO()
-    writer = make_writer(OutputFormat.NDJSON, stream=stream, console=Console(), fields=None)
+    writer = make_writer(OutputFormat.NDJSON, JOBS, stream=stream, console=Console(), fields=None)
     writer.write([make_job()])
     assert list(json.loads(stream.getvalue())) == list(FIELDS)
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backupctl.domain.job import FIELDS
-from backupctl.output.fields import record_values
+from backupctl.domain.job import FIELDS, as_record
+from backupctl.output.families import JOBS
+from backupctl.output.fields import selected
 from backupctl.output.json import _UNSAFE, JsonWriter, _escape, dumps, inert
 from backupctl.output.ndjson import NdjsonWriter
 
@@ -70,7 +71,7 @@ class RecordingStream(io.StringIO):
 
 def test_json_full_record_exact() -> None:
     stream = io.StringIO()
-    writer = JsonWriter(stream, FIELDS)
+    writer = JsonWriter(stream, JOBS, FIELDS)
     writer.write([full_job()])
     writer.close()
     assert stream.getvalue() == FULL_JOB_JSON
@@ -78,13 +79,13 @@ def test_json_full_record_exact() -> None:
 
 def test_json_empty_is_empty_array() -> None:
     stream = io.StringIO()
-    JsonWriter(stream, FIELDS).close()
+    JsonWriter(stream, JOBS, FIELDS).close()
     assert stream.getvalue() == "[]\n"
 
 
 def test_json_fields_pick_and_order() -> None:
     stream = io.StringIO()
-    writer = JsonWriter(stream, ("state", "job_id"))
+    writer = JsonWriter(stream, JOBS, ("state", "job_id"))
     writer.write([make_job(job_id="a", state="FAILED")])
     writer.close()
     assert stream.getvalue() == '[\n  {\n    "state": "FAILED",\n    "job_id": "a"\n  }\n]\n'
@@ -100,7 +101,7 @@ def test_json_newest_first_none_last_ties_by_id() -> None:
         make_job(job_id="newest", created_at=NOW + timedelta(microseconds=1)),
     ]
     stream = io.StringIO()
-    writer = JsonWriter(stream, ("job_id",))
+    writer = JsonWriter(stream, JOBS, ("job_id",))
     writer.write(jobs[:3])
     writer.write(jobs[3:])
     writer.close()
@@ -117,7 +118,7 @@ def test_dumps_escapes_exactly(raw: str, literal: str) -> None:
 @pytest.mark.parametrize("raw", HOSTILE)
 def test_hostile_messages_round_trip_and_stay_inert(raw: str) -> None:
     stream = io.StringIO()
-    writer = NdjsonWriter(stream, ("status_message",))
+    writer = NdjsonWriter(stream, JOBS, ("status_message",))
     writer.write([make_job(status_message=raw)])
     text = stream.getvalue()
     assert text.endswith("\n")
@@ -128,14 +129,14 @@ def test_hostile_messages_round_trip_and_stay_inert(raw: str) -> None:
 
 def test_non_finite_percent_becomes_null() -> None:
     stream = io.StringIO()
-    writer = NdjsonWriter(stream, ("percent_done",))
+    writer = NdjsonWriter(stream, JOBS, ("percent_done",))
     writer.write([make_job(percent_done=float("nan")), make_job(percent_done=float("inf"))])
     assert stream.getvalue() == '{"percent_done":null}\n{"percent_done":null}\n'
 
 
 def test_ndjson_one_write_and_flush_per_page_in_arrival_order() -> None:
     stream = RecordingStream()
-    writer = NdjsonWriter(stream, ("job_id", "percent_done", "is_parent"))
+    writer = NdjsonWriter(stream, JOBS, ("job_id", "percent_done", "is_parent"))
     writer.write([make_job(job_id="b", percent_done=50.0), make_job(job_id="a", is_parent=True)])
     writer.write([])
     writer.write([make_job(job_id="c", backup_size_bytes=3)])
@@ -151,7 +152,7 @@ def test_ndjson_one_write_and_flush_per_page_in_arrival_order() -> None:
 
 def test_ndjson_full_record_matches_json_record() -> None:
     stream = io.StringIO()
-    NdjsonWriter(stream, FIELDS).write([full_job()])
+    NdjsonWriter(stream, JOBS, FIELDS).write([full_job()])
     assert json.loads(stream.getvalue()) == json.loads(FULL_JOB_JSON)[0]
 
 
@@ -165,7 +166,7 @@ def test_json_values_are_the_exact_strings(messages: list[str], name: str) -> No
         for i, m in enumerate(messages)
     ]
     stream = io.StringIO()
-    writer = JsonWriter(stream, ("job_id", "status_message", "resource_name"))
+    writer = JsonWriter(stream, JOBS, ("job_id", "status_message", "resource_name"))
     writer.write(jobs)
     writer.close()
     text = stream.getvalue()
@@ -189,8 +190,8 @@ def test_ndjson_page_is_each_record_dumped(
     # The writer encodes a page at once; the text must be exactly one dumps() per record.
     jobs = [make_job(status_message=m, resource_name=name, percent_done=percent) for m in messages]
     stream = io.StringIO()
-    NdjsonWriter(stream, fields).write(jobs)
-    expected = "".join(dumps(record_values(job, fields)) + "\n" for job in jobs)
+    NdjsonWriter(stream, JOBS, fields).write(jobs)
+    expected = "".join(dumps(selected(as_record(job), fields)) + "\n" for job in jobs)
     assert stream.getvalue() == expected
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from backupctl.output.spool import SortedSpool, sort_key
+from backupctl.domain.job import newest_first
+from backupctl.output.spool import SortedSpool
 
 from .factory import NOW, make_job
 
@@ -20,8 +21,8 @@ def test_spilled_runs_merge_in_order() -> None:
     random.Random(4).shuffle(jobs)
     spool = SortedSpool(run_size=16, max_runs=4)
     for job in jobs:
-        spool.add(sort_key(job), job.job_id)
-    assert list(spool.drain()) == [job.job_id for job in sorted(jobs, key=sort_key)]
+        spool.add(newest_first(job), job.job_id)
+    assert list(spool.drain()) == [job.job_id for job in sorted(jobs, key=newest_first)]
     assert list(spool.drain()) == []
 
 
@@ -29,4 +30,4 @@ def test_sort_key_is_newest_first_then_undated() -> None:
     newest = make_job(created_at=NOW + timedelta(microseconds=1))
     older = make_job(created_at=NOW)
     undated = make_job(created_at=None)
-    assert sorted([undated, older, newest], key=sort_key) == [newest, older, undated]
+    assert sorted([undated, older, newest], key=newest_first) == [newest, older, undated]

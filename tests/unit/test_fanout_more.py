@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 
 from backupctl.domain.errors import AccessDeniedError
 from backupctl.domain.job import Job, Kind
-from backupctl.domain.query import Listing, Page
+from backupctl.domain.page import Page
+from backupctl.domain.query import Listing
 from backupctl.domain.targets import Access, Target
 from backupctl.engine import fanout
 from backupctl.engine.fanout import Work

@@ -8,8 +8,9 @@ from typing import Any
 from backupctl.domain.changes import Cycle, Unread, compare, job_key, settle
 from backupctl.domain.errors import AwsError
 from backupctl.domain.job import Job, Kind
+from backupctl.domain.outcome import Failure
+from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
-from backupctl.engine.fanout import Failure
 from tests.output.factory import NOW, make_job
 
 ACCOUNT = "123456789012"
@@ -82,7 +83,7 @@ def test_a_described_job_still_active_stays_and_is_asked_about_again() -> None:
 def test_jobs_of_a_failed_listing_are_kept_not_finished() -> None:
     first = refresh(Cycle(), [running("a"), running("c", kind=Kind.COPY)])
     target = Target(ACCOUNT, "us-east-1", Access.CALLER)
-    unread = Unread.of([Failure(target, Kind.BACKUP, AwsError("throttled"))])
+    unread = Unread.of([Failure(target, Listing(Kind.BACKUP, {}), AwsError("throttled"))])
     copy_done = running("c", kind=Kind.COPY, state="COMPLETED")
     second = refresh(first, [], {"c": copy_done}, unread)
     assert ids(second.active) == ["a"]  # its listing failed: still the last known record
@@ -91,7 +92,13 @@ def test_jobs_of_a_failed_listing_are_kept_not_finished() -> None:
 
 def test_an_org_wide_failure_covers_every_account_of_its_region() -> None:
     unread = Unread.of(
-        [Failure(Target(ALL_ACCOUNTS, "us-east-1", Access.ORG_VIEW), Kind.BACKUP, AwsError("x"))]
+        [
+            Failure(
+                Target(ALL_ACCOUNTS, "us-east-1", Access.ORG_VIEW),
+                Listing(Kind.BACKUP, {}),
+                AwsError("x"),
+            )
+        ]
     )
     assert unread.covers(running("a"))
     assert not unread.covers(running("a", region="eu-west-1"))

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backupctl.domain.job import Job, Kind
-from backupctl.domain.query import Listing, Page
+from backupctl.domain.page import Page
+from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
 from backupctl.engine import fanout
 from backupctl.engine.fanout import Work

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backupctl.domain.job import JsonValue, as_record, format_time
+from backupctl.domain.job import JsonValue, as_record, format_time, newest_first
 from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.json import dumps
 
@@ -15,8 +15,7 @@ def render_json(summary: Summary, now: datetime) -> str:
         kind: dict(sorted(counts.items()))
         for kind, counts in sorted(summary.by_kind_and_problem().items())
     }
-    ordered = sorted(summary.problems, key=lambda j: j.job_id)
-    ordered.sort(key=lambda j: j.created_at.timestamp() if j.created_at else 0.0, reverse=True)
+    ordered = sorted(summary.problems, key=newest_first)
     problems: list[JsonValue] = [{**as_record(j), "problem": problem_of(j)} for j in ordered]
     report: dict[str, JsonValue] = {
         "generated_at": format_time(now),

@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import time
 
+from rich.console import Console
 from rich.status import Status
 
-from backupctl.cli.context import AppState
-from backupctl.engine.fanout import Outcome
-
-
-def progress_text(outcome: Outcome) -> str:
-    """``listings 12/60, 4,800 jobs found, 1 failed``; "so far" while accounts are listed."""
-    so_far = " so far" if outcome.finding else ""
-    failed = f", {len(outcome.failures)} failed" if outcome.failures else ""
-    return f"listings {outcome.done}/{outcome.total}{so_far}, {outcome.jobs:,} jobs found{failed}"
+from backupctl.domain.outcome import Outcome
+from backupctl.domain.query import Listing
+from backupctl.output.unread import progress_text
 
 
 class ProgressLine:
     """A transient status line: listings done / total, jobs found, failures."""
 
-    def __init__(self, app: AppState) -> None:
-        self._status = Status("reading AWS Backup jobs…", console=app.err_console())
+    def __init__(self, console: Console) -> None:
+        self._status = Status("reading AWS Backup jobs…", console=console)
         self._status.start()
         self._last = 0.0
 
-    def update(self, outcome: Outcome) -> None:
+    def update(self, outcome: Outcome[Listing]) -> None:
         """Refresh at most ten times a second."""
         now = time.monotonic()
         if now - self._last < 0.1 and outcome.done < outcome.total:

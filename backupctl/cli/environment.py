@@ -1,4 +1,5 @@
-"""What every command shares: global options, the streams, and the one error-to-exit mapping."""
+"""What every command shares: the process's streams and terminal, the global options, and the
+one mapping from errors to one line and an exit code."""
 
 from __future__ import annotations
 
@@ -8,21 +9,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import typer
 from rich.console import Console
 
+from backupctl.app.requests import Hooks, ProgressSink
 from backupctl.domain.errors import BackupctlError, ExitStatus
 from backupctl.local.config import Config
 
-if TYPE_CHECKING:
-    from backupctl.aws.settings import AwsSettings
-
 
 @dataclass
-class AppState:
-    """The root command's options and the process's streams; tests replace the streams."""
+class Environment:
+    """Where the program runs (its streams, terminal, clock: tests replace them) and what
+    the global options said (set once, by the root command, before any command runs)."""
 
     debug: bool = False
     sandbox_env: dict[str, str] | None = None
@@ -79,28 +79,21 @@ class AppState:
             return {"force_terminal": True}
         return {"force_terminal": self.force_terminal}
 
+    def hooks(self) -> Hooks:
+        """What a use case needs from here: a progress line when a person watches stderr,
+        and the clock."""
+        return Hooks(progress=self._progress_line if self.stderr_is_terminal else None,
+                     clock=self.clock)  # fmt: skip
+
+    def _progress_line(self) -> ProgressSink:
+        from backupctl.output.progress import ProgressLine
+
+        return ProgressLine(self.err_console())
+
     def warn(self, message: str) -> None:
         """One line on stderr, never interpreted as markup."""
         self.stderr.write(f"backupctl: {message}\n")
         self.stderr.flush()
-
-    def aws_settings(
-        self, profile: str | None, region: str | None, concurrency: int, timeout: float
-    ) -> AwsSettings:
-        """Where calls go: the sandbox when ``--sandbox`` is on, else botocore's own chain."""
-        from backupctl.aws.settings import AwsSettings
-
-        if self.sandbox_env is not None:
-            env = self.sandbox_env
-            return AwsSettings(
-                region=region or env["AWS_REGION"],
-                endpoint_url=env["AWS_ENDPOINT_URL"],
-                access_key_id=env["AWS_ACCESS_KEY_ID"],
-                secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-                concurrency=concurrency,
-                timeout=timeout,
-            )
-        return AwsSettings(profile=profile, region=region, concurrency=concurrency, timeout=timeout)
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` when the command ends."""
@@ -119,29 +112,29 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def state(ctx: typer.Context) -> AppState:
-    """The AppState the root command stored."""
+def environment(ctx: typer.Context) -> Environment:
+    """The Environment the root command stored."""
     obj = ctx.find_root().obj
-    if not isinstance(obj, AppState):
-        obj = AppState()
+    if not isinstance(obj, Environment):
+        obj = Environment()
         ctx.find_root().obj = obj
     return obj
 
 
 @contextmanager
-def reported(app_state: AppState) -> Iterator[None]:
+def reported(env: Environment) -> Iterator[None]:
     """Turn a BackupctlError into one line on stderr and its exit code; --debug adds the trace."""
     try:
         yield
     except BackupctlError as error:
-        if app_state.debug:
+        if env.debug:
             import traceback
 
-            traceback.print_exc(file=app_state.stderr)
-        app_state.warn(f"error: {error}")
+            traceback.print_exc(file=env.stderr)
+        env.warn(f"error: {error}")
         raise typer.Exit(int(error.exit_status)) from None
     except KeyboardInterrupt:
-        app_state.warn("interrupted")
+        env.warn("interrupted")
         raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
     except BrokenPipeError:
         # `| head` closed stdout: a normal end. Caught here because Typer would turn it

@@ -1,0 +1,113 @@
+"""Connect and resolve: a connector for the caller, and the targets it will read.
+
+``resolve`` asks STS who the caller is and, for ``--account all``/``--ou``, Organizations
+which accounts there are; everything else about the targets was checked before, without
+a call (``TargetOptions.validate``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backupctl.app.requests import Where
+from backupctl.domain.errors import UsageError
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Account, Plan, Target, TargetOptions
+
+if TYPE_CHECKING:
+    from backupctl.aws.sessions import Connector
+    from backupctl.aws.settings import AwsSettings
+
+
+def settings_for(where: Where) -> AwsSettings:
+    """botocore's settings for ``where``: the fixed endpoint and keys when one is set (the
+    sandbox), else the profile and botocore's own chain."""
+    from backupctl.aws.settings import AwsSettings
+
+    regions = where.targets.regions
+    region = regions[0] if len(regions) == 1 and regions[0].lower() != "all" else None
+    endpoint = where.endpoint
+    if endpoint is None:
+        return AwsSettings(
+            profile=where.profile,
+            region=region,
+            concurrency=where.concurrency,
+            timeout=where.timeout,
+        )
+    return AwsSettings(
+        region=region or endpoint.region,
+        endpoint_url=endpoint.url,
+        access_key_id=endpoint.access_key_id,
+        secret_access_key=endpoint.secret_access_key,
+        concurrency=where.concurrency,
+        timeout=where.timeout,
+    )
+
+
+def connect(
+    where: Where, *, list_org: bool = False, stream: bool = False
+) -> tuple[Connector, Plan]:
+    """A connector and the resolved targets (STS and, for --account all/--ou, Organizations).
+
+    With ``stream``, accounts Organizations lists after its first page are left in
+    ``Plan.pending``, for the fan-out to read while it reads the first ones.
+    """
+    from backupctl.aws.sessions import Connector
+
+    connector = Connector(settings_for(where), where.targets.role, where.targets.external_id)
+    return connector, resolve(connector, where.targets, list_org=list_org, stream=stream)
+
+
+def resolve(
+    connector: Connector, options: TargetOptions, *, list_org: bool = False, stream: bool = False
+) -> Plan:
+    """Accounts x regions, and how each account is reached.
+
+    The org view of ``--account all`` reads every account with ``ByAccountId=*`` and needs
+    no account list; ``list_org`` asks Organizations for it all the same (to show it).
+    With ``stream``, only the first page of a discovery (``--account all`` with a role,
+    ``--ou``) is read here; the rest is left in ``Plan.pending``.
+    """
+    from backupctl.aws.org import organization_account_pages, ou_account_pages
+
+    regions = _regions(connector, options)
+    caller = connector.caller_account()
+    access = Access.ROLE if options.role else Access.ORG_VIEW
+    plan = Plan(caller, access, regions, all_regions=options.all_regions)
+    org_wide = options.all_accounts and not options.role
+    if org_wide and not list_org:
+        plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
+        return plan
+    if options.all_accounts or options.ou:
+        pages = (
+            organization_account_pages(connector)
+            if options.all_accounts
+            else ou_account_pages(connector, str(options.ou))
+        )
+        if stream and not org_wide:
+            plan.add(next(pages, []))
+            plan.pending = pages
+        else:
+            for found in pages:
+                plan.add(found)
+    elif options.accounts:
+        plan.add([Account(a) for a in options.accounts])
+    else:
+        plan.add([Account(caller)])
+    only_caller = [a.account_id for a in plan.accounts] == [caller]
+    if not options.role and only_caller and plan.pending is None:
+        plan.access = Access.CALLER
+    if org_wide and plan.access is Access.ORG_VIEW:
+        # One ByAccountId=* listing per region reads the whole organization.
+        plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
+    return plan
+
+
+def _regions(connector: Connector, options: TargetOptions) -> list[str]:
+    if options.all_regions:
+        return connector.available_regions("backup")
+    if options.regions:
+        return list(dict.fromkeys(options.regions))
+    region = connector.default_region
+    if region is None:
+        raise UsageError("no region: pass --region or set AWS_REGION (or a region in the profile)")
+    return [region]

@@ -1,0 +1,126 @@
+"""Read the jobs of a query over resolved targets: the step every job command shares.
+
+``read_jobs`` fans the query's listings out over the plan's targets (and those of the
+accounts Organizations is still listing) and returns a ``Reading``: what was read, the
+failures that count, and the regions skipped as expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from backupctl.app.requests import Hooks, Where
+from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
+from backupctl.domain.job import Job
+from backupctl.domain.outcome import Failure, Outcome
+from backupctl.domain.query import Listing, Query
+from backupctl.domain.targets import Plan
+from backupctl.engine import fanout
+
+if TYPE_CHECKING:
+    from backupctl.aws.sessions import Connector
+
+JobFailure = Failure[Listing]
+JobWork = fanout.Work[Listing, Job]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a read over ``plan`` found, and what it could not.
+
+    ``failures`` are those that count: with ``--region all`` a region the account has not
+    enabled is expected, and is listed in ``skipped_regions`` instead.
+    """
+
+    plan: Plan
+    outcome: Outcome[Listing]
+    failures: tuple[JobFailure, ...]
+    skipped_regions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, plan: Plan, outcome: Outcome[Listing]) -> Reading:
+        """Sort the outcome's failures into those that count and the regions skipped."""
+        skipped: set[str] = set()
+        failures: list[JobFailure] = []
+        for failure in outcome.failures:
+            if plan.all_regions and isinstance(failure.error, RegionNotEnabledError):
+                skipped.add(failure.target.region)
+            else:
+                failures.append(failure)
+        return cls(plan, outcome, tuple(failures), tuple(sorted(skipped)))
+
+    @property
+    def unfound(self) -> BackupctlError | None:
+        """Why the organization's accounts could not all be listed, if they could not."""
+        return self.outcome.unfound
+
+    @property
+    def status(self) -> ExitStatus:
+        """OK when everything asked for was read; PARTIAL when some of it; UNREADABLE when
+        none of it."""
+        if self.unfound is None and not self.failures:
+            return ExitStatus.OK
+        read_in_full = self.outcome.done - len(self.outcome.failures)
+        return ExitStatus.PARTIAL if read_in_full > 0 else ExitStatus.UNREADABLE
+
+
+def job_work(plan: Plan, query: Query) -> tuple[list[JobWork], Iterator[Sequence[JobWork]] | None]:
+    """The chains to read now, and those of the accounts Organizations is still listing."""
+    listings = query.listings()
+    work: list[JobWork] = fanout.plan_work(plan.targets, listings)
+    if plan.pending is None:
+        return work, None
+    more: Iterator[list[JobWork]] = (
+        fanout.plan_work(targets, listings) for targets in plan.more_targets()
+    )
+    return work, more
+
+
+def job_fan_out(
+    connector: Connector,
+    plan: Plan,
+    query: Query,
+    where: Where,
+    hooks: Hooks,
+    progress: fanout.Progress[Listing] | None = None,
+) -> fanout.FanOut[Listing, Job]:
+    """The fan-out of ``query`` over ``plan``: iterate it for the pages."""
+    from backupctl.aws.backup_jobs import PAGE_SIZE, BackupReader
+    from backupctl.engine.windows import plan_windows
+
+    work, more = job_work(plan, query)
+    return fanout.FanOut(
+        BackupReader(connector),
+        work,
+        concurrency=where.concurrency,
+        limit=query.limit,
+        progress=progress,
+        call_timeout=where.timeout,
+        split=partial(plan_windows, page_size=PAGE_SIZE, now=hooks.clock()),
+        more=more,
+    )
+
+
+def read_jobs(
+    connector: Connector,
+    plan: Plan,
+    query: Query,
+    on_page: Callable[[Sequence[Job]], None],
+    where: Where,
+    hooks: Hooks,
+) -> Reading:
+    """Every listing of ``query`` on every target of ``plan``, those of its pending accounts
+    included as Organizations lists them, each page handed to ``on_page``."""
+    progress = hooks.progress() if hooks.progress is not None else None
+    on_progress = progress.update if progress is not None else None
+    run = job_fan_out(connector, plan, query, where, hooks, on_progress)
+    try:
+        for page in run:
+            on_page(page)
+    finally:
+        if progress is not None:
+            progress.close()
+    return Reading.of(plan, run.outcome)

@@ -1,0 +1,46 @@
+"""The end of a command: what could not be read, told on stderr, and the exit code.
+
+Every command ends here, so the exit code is decided in one place: errors outrank
+findings (a report that found problems and could not read one account exits 3).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+
+from backupctl.app.reading import Reading
+from backupctl.cli.environment import Environment
+from backupctl.domain.errors import ExitStatus
+from backupctl.output.unread import failure_lines, unfound_line
+
+
+def tell_unread(env: Environment, reading: Reading) -> None:
+    """Name on stderr each target that could not be read, and what was skipped."""
+    if reading.skipped_regions:
+        env.warn(
+            "skipped regions not enabled for the account: " + ", ".join(reading.skipped_regions)
+        )
+    for line in failure_lines(reading.failures):
+        env.warn(line)
+    if reading.unfound is not None:
+        env.warn(unfound_line(reading.unfound, len(reading.plan.accounts)))
+
+
+def verdict(read: ExitStatus, *, findings: bool = False) -> ExitStatus:
+    """The exit status of a run: what the read says, else FINDINGS when there are some."""
+    if read is not ExitStatus.OK:
+        return read
+    return ExitStatus.FINDINGS if findings else ExitStatus.OK
+
+
+def finish(status: ExitStatus) -> None:
+    """End the command with ``status`` (returning is exit 0)."""
+    if status is not ExitStatus.OK:
+        exit_with(status)
+
+
+def exit_with(status: ExitStatus) -> NoReturn:
+    """End the command now with ``status``."""
+    raise typer.Exit(int(status))

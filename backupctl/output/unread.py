@@ -1,0 +1,50 @@
+"""What could not be read, in lines for stderr: one line per account and kind of error."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backupctl.domain.errors import BackupctlError
+from backupctl.domain.job import Kind
+from backupctl.domain.outcome import Failure, Outcome
+from backupctl.domain.query import Listing
+from backupctl.domain.targets import ALL_ACCOUNTS
+
+
+def failure_lines(failures: Sequence[Failure[Listing]]) -> list[str]:
+    """One line per account and kind of error, naming the regions and kinds it covers.
+
+    Calls of one account fail alike (a denied role, a refused permission), so grouping by
+    the error's code names each failed target once; the first failure's words are shown.
+    """
+    groups: dict[tuple[str, str], list[Failure[Listing]]] = {}
+    for failure in failures:
+        code = failure.error.code or type(failure.error).__name__
+        groups.setdefault((failure.target.account_id, code), []).append(failure)
+    lines = []
+    for (account, _), group in sorted(groups.items()):
+        who = "all accounts" if account == ALL_ACCOUNTS else f"account {account}"
+        regions = ", ".join(sorted({f.target.region for f in group}))
+        kinds = {f.listing.kind for f in group}
+        kinds_text = ", ".join(k.value for k in Kind if k in kinds)
+        reason = group[0].error.reason
+        read = sum(f.read for f in group)
+        partial = f"; {read} jobs read before the failure were printed" if read else ""
+        lines.append(f"could not read {who} in {regions} ({kinds_text} jobs): {reason}{partial}")
+    return lines
+
+
+def unfound_line(error: BackupctlError, accounts_read: int) -> str:
+    """Why the organization's accounts could not all be listed, and what was read."""
+    doing = error.doing or "listing the accounts"
+    return (
+        f"could not finish {doing}: {error.reason}; only the {accounts_read} "
+        "accounts listed before that were read"
+    )
+
+
+def progress_text(outcome: Outcome[Listing]) -> str:
+    """``listings 12/60, 4,800 jobs found, 1 failed``; "so far" while accounts are listed."""
+    so_far = " so far" if outcome.finding else ""
+    failed = f", {len(outcome.failures)} failed" if outcome.failures else ""
+    return f"listings {outcome.done}/{outcome.total}{so_far}, {outcome.items:,} jobs found{failed}"
