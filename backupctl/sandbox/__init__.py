@@ -4,7 +4,13 @@ with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)
 """
 
-from backupctl.sandbox.config import DEFAULT_DISABLED_REGIONS, Faults, SandboxConfig
+from backupctl.sandbox.config import (
+    DEFAULT_DISABLED_REGIONS,
+    REPEAT_MODES,
+    Faults,
+    RepeatMode,
+    SandboxConfig,
+)
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
@@ -16,12 +22,14 @@ __all__ = [
     "DEFAULT_DISABLED_REGIONS",
     "HOSTILE_STRINGS",
     "KINDS",
+    "REPEAT_MODES",
     "Account",
     "Counters",
     "Dataset",
     "Faults",
     "HostilePlacement",
     "OrganizationalUnit",
+    "RepeatMode",
     "Sandbox",
     "SandboxConfig",
 ]

@@ -8,10 +8,12 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from backupctl.sandbox import paging
+from backupctl.sandbox.config import RepeatMode
 from backupctl.sandbox.dataset import describe_body
 from backupctl.sandbox.filters import JobFilter, parse_filter
 from backupctl.sandbox.jobs import Job
 from backupctl.sandbox.models import backup_regions
+from backupctl.sandbox.repeats import PageRequest, repeating_page
 from backupctl.sandbox.runtime import Call, Runtime
 from backupctl.sandbox.wire import Response, ServiceError, rest_json_error
 
@@ -44,6 +46,14 @@ def _invalid(message: str) -> ServiceError:
 
 def _denied(message: str) -> ServiceError:
     return ServiceError(403, "AccessDeniedException", message)
+
+
+def _named_accounts(call: Call, scope: str) -> frozenset[str]:
+    """The accounts a listing's faults answer to: the caller's and the scope's; none for
+    ``*``, which lists every account and is not any one account's listing."""
+    if scope == "*":
+        return frozenset()
+    return frozenset({call.identity.account_id, scope})
 
 
 def _route(path: str) -> tuple[str, str | None] | None:
@@ -187,13 +197,35 @@ class BackupService:
             except paging.TokenError as error:
                 raise _invalid(f"Invalid NextToken: {error}.") from None
         jobs = self._matching(kind, scope, call.region, job_filter)
-        page = jobs[offset : offset + page_size]
-        end = offset + len(page)
-        next_token = paging.encode(end, digest) if end < len(jobs) else None
-        if kind == "backup":
-            position = _Position(offset, end, back, digest)
-            next_token = self._broken_token(call, scope, token, next_token, position)
+        named = _named_accounts(call, scope)
+        repeating = self._repeating(kind, named, call, scope)
+        if repeating is not None:
+            request = PageRequest(token is None, offset, back, page_size, digest)
+            page, next_token, repeated = repeating_page(repeating, jobs, request)
+            if repeated:
+                self.runtime.fault("repeated_page")
+                self.runtime.fault("repeated_job", repeated)
+        else:
+            page = jobs[offset : offset + page_size]
+            end = offset + len(page)
+            next_token = paging.encode(end, digest) if end < len(jobs) else None
+            if kind == "backup":
+                position = _Position(offset, end, back, digest)
+                next_token = self._broken_token(call, scope, token, next_token, position)
         return Response(200, _page_body(kind, page, next_token))
+
+    def _repeating(
+        self, kind: str, named: frozenset[str], call: Call, scope: str
+    ) -> RepeatMode | None:
+        """The repeating-pages mode this listing is served in, if any: a looping or cycling
+        token, where one is in force, breaks the listing first."""
+        faults = self.runtime.faults
+        if not named & faults.repeating_pages_accounts:
+            return None
+        token_faults = faults.looping_token_accounts | faults.cycling_token_accounts
+        if kind == "backup" and {call.identity.account_id, scope} & token_faults:
+            return None
+        return faults.repeating_pages_mode
 
     def _matching(self, kind: str, scope: str, region: str, job_filter: JobFilter) -> list[Job]:
         """The filtered jobs; cached, so paging through them costs a slice per page."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, get_args
+
+RepeatMode = Literal["replay", "overlap", "token_returns"]
+REPEAT_MODES: tuple[RepeatMode, ...] = get_args(RepeatMode)
 
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
@@ -29,6 +33,10 @@ class Faults:
     Account sets take account ids or account names (names are resolved to ids when the
     faults are installed). ``org_token_expires_after`` pages into an Organizations
     listing, the next page's NextToken is refused (as when a token expires mid-listing).
+
+    The faults of bad answers act on a List call when the caller or the ``ByAccountId``
+    account is in their set (never on a ``*`` listing): ``repeating_pages_accounts`` serve
+    jobs already sent, as ``repeating_pages_mode`` says (see ``repeats``).
     """
 
     latency: float = 0.0
@@ -41,6 +49,8 @@ class Faults:
     cycling_token_accounts: frozenset[str] = frozenset()
     hang_accounts: frozenset[str] = frozenset()
     org_token_expires_after: int | None = None
+    repeating_pages_accounts: frozenset[str] = frozenset()
+    repeating_pages_mode: RepeatMode = "replay"
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -55,6 +65,13 @@ class Faults:
         pages = self.org_token_expires_after
         if pages is not None and pages < 1:
             raise ValueError(f"org_token_expires_after must be at least 1, not {pages}")
+        # Literal types are not checked at run time, and a typo must not pass for a mode.
+        _check_choice("repeating_pages_mode", self.repeating_pages_mode, REPEAT_MODES)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ _ACCOUNT_FAULTS = (
     "looping_token_accounts",
     "cycling_token_accounts",
     "hang_accounts",
+    "repeating_pages_accounts",
 )
 
 
@@ -126,9 +127,9 @@ class Runtime:
         with self._lock:
             return self._rng.random() < rate
 
-    def fault(self, kind: str) -> None:
-        """Count a fault that is being injected."""
-        self.counters.fault(kind)
+    def fault(self, kind: str, count: int = 1) -> None:
+        """Count a fault that is being injected (``count`` times at once)."""
+        self.counters.fault(kind, count)
 
     def hang(self) -> None:
         """Block until the server stops (then drop the connection) or faults are put in
