@@ -6,8 +6,10 @@ with Sandbox(SandboxConfig(members=8)) as sb:
 
 from backupctl.sandbox.config import (
     DEFAULT_DISABLED_REGIONS,
+    NOT_A_JOB_MODES,
     REPEAT_MODES,
     Faults,
+    NotAJobMode,
     RepeatMode,
     SandboxConfig,
 )
@@ -17,19 +19,23 @@ from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobset import KINDS, HostilePlacement
 from backupctl.sandbox.organization import Account, OrganizationalUnit
 from backupctl.sandbox.sandbox import Sandbox
+from backupctl.sandbox.wrong_types import WrongType
 
 __all__ = [
     "DEFAULT_DISABLED_REGIONS",
     "HOSTILE_STRINGS",
     "KINDS",
+    "NOT_A_JOB_MODES",
     "REPEAT_MODES",
     "Account",
     "Counters",
     "Dataset",
     "Faults",
     "HostilePlacement",
+    "NotAJobMode",
     "OrganizationalUnit",
     "RepeatMode",
     "Sandbox",
     "SandboxConfig",
+    "WrongType",
 ]

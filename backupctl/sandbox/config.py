@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Literal, get_args
 
 RepeatMode = Literal["replay", "overlap", "token_returns"]
+NotAJobMode = Literal["html", "truncated", "empty"]
 REPEAT_MODES: tuple[RepeatMode, ...] = get_args(RepeatMode)
+NOT_A_JOB_MODES: tuple[NotAJobMode, ...] = get_args(NotAJobMode)
 
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
@@ -35,8 +37,11 @@ class Faults:
     listing, the next page's NextToken is refused (as when a token expires mid-listing).
 
     The faults of bad answers act on a List call when the caller or the ``ByAccountId``
-    account is in their set (never on a ``*`` listing): ``repeating_pages_accounts`` serve
-    jobs already sent, as ``repeating_pages_mode`` says (see ``repeats``).
+    account is in their set (never on a ``*`` listing), and on a Describe call of the
+    caller's own jobs: ``repeating_pages_accounts`` serve jobs already sent, as
+    ``repeating_pages_mode`` says (see ``repeats``); ``wrong_types_accounts`` send some
+    members with the wrong JSON type (see ``wrong_types``); ``not_a_job_accounts`` answer
+    Describe with a 200 that is not a job, as ``not_a_job_mode`` says (see ``not_a_job``).
     """
 
     latency: float = 0.0
@@ -51,6 +56,9 @@ class Faults:
     org_token_expires_after: int | None = None
     repeating_pages_accounts: frozenset[str] = frozenset()
     repeating_pages_mode: RepeatMode = "replay"
+    wrong_types_accounts: frozenset[str] = frozenset()
+    not_a_job_accounts: frozenset[str] = frozenset()
+    not_a_job_mode: NotAJobMode = "html"
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -67,6 +75,7 @@ class Faults:
             raise ValueError(f"org_token_expires_after must be at least 1, not {pages}")
         # Literal types are not checked at run time, and a typo must not pass for a mode.
         _check_choice("repeating_pages_mode", self.repeating_pages_mode, REPEAT_MODES)
+        _check_choice("not_a_job_mode", self.not_a_job_mode, NOT_A_JOB_MODES)
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:

@@ -14,6 +14,7 @@ from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.identity import Identity, Keys
 from backupctl.sandbox.wire import Hangup, Response, ServiceError
+from backupctl.sandbox.wrong_types import WrongTypes
 
 _ACCOUNT_FAULTS = (
     "deny_assume_role",
@@ -22,6 +23,8 @@ _ACCOUNT_FAULTS = (
     "cycling_token_accounts",
     "hang_accounts",
     "repeating_pages_accounts",
+    "wrong_types_accounts",
+    "not_a_job_accounts",
 )
 
 
@@ -82,6 +85,7 @@ class Runtime:
         self.dataset = dataset
         self.keys = Keys(config.seed, dataset.organization)
         self.counters = Counters()
+        self.wrong_types = WrongTypes(dataset)
         self.stopping = threading.Event()
         self._released = threading.Event()  # set when the hangs in progress may end
         self._lock = threading.Lock()
