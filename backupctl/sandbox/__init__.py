@@ -6,8 +6,10 @@ with Sandbox(SandboxConfig(members=8)) as sb:
 
 from backupctl.sandbox.config import (
     DEFAULT_DISABLED_REGIONS,
+    ECHO_MODES,
     NOT_A_JOB_MODES,
     REPEAT_MODES,
+    EchoMode,
     Faults,
     NotAJobMode,
     RepeatMode,
@@ -23,6 +25,7 @@ from backupctl.sandbox.wrong_types import WrongType
 
 __all__ = [
     "DEFAULT_DISABLED_REGIONS",
+    "ECHO_MODES",
     "HOSTILE_STRINGS",
     "KINDS",
     "NOT_A_JOB_MODES",
@@ -30,6 +33,7 @@ __all__ = [
     "Account",
     "Counters",
     "Dataset",
+    "EchoMode",
     "Faults",
     "HostilePlacement",
     "NotAJobMode",

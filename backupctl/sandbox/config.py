@@ -8,8 +8,10 @@ from typing import Literal, get_args
 
 RepeatMode = Literal["replay", "overlap", "token_returns"]
 NotAJobMode = Literal["html", "truncated", "empty"]
+EchoMode = Literal["http", "json", "escaped"]
 REPEAT_MODES: tuple[RepeatMode, ...] = get_args(RepeatMode)
 NOT_A_JOB_MODES: tuple[NotAJobMode, ...] = get_args(NotAJobMode)
+ECHO_MODES: tuple[EchoMode, ...] = get_args(EchoMode)
 
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
@@ -42,6 +44,8 @@ class Faults:
     ``repeating_pages_mode`` says (see ``repeats``); ``wrong_types_accounts`` send some
     members with the wrong JSON type (see ``wrong_types``); ``not_a_job_accounts`` answer
     Describe with a 200 that is not a job, as ``not_a_job_mode`` says (see ``not_a_job``).
+    ``echo_request_in_errors`` puts the request as received, secrets and all, in the
+    Message of every error, in the form it names (see ``echo``).
     """
 
     latency: float = 0.0
@@ -59,6 +63,7 @@ class Faults:
     wrong_types_accounts: frozenset[str] = frozenset()
     not_a_job_accounts: frozenset[str] = frozenset()
     not_a_job_mode: NotAJobMode = "html"
+    echo_request_in_errors: EchoMode | None = None
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -76,6 +81,8 @@ class Faults:
         # Literal types are not checked at run time, and a typo must not pass for a mode.
         _check_choice("repeating_pages_mode", self.repeating_pages_mode, REPEAT_MODES)
         _check_choice("not_a_job_mode", self.not_a_job_mode, NOT_A_JOB_MODES)
+        if self.echo_request_in_errors is not None:
+            _check_choice("echo_request_in_errors", self.echo_request_in_errors, ECHO_MODES)
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
