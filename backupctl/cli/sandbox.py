@@ -58,6 +58,13 @@ DelegatedAdmin = Annotated[
     str | None, _data("An account that may read the whole organization.", metavar="ACCOUNT")
 ]
 Monitoring = Annotated[bool, _data("Whether ByAccountId may name other accounts.")]
+LargeRecords = Annotated[
+    bool,
+    _data(
+        "Records as large as AWS's get: status messages of thousands of characters, names "
+        "and ARNs near their limits, 50-character vault names."
+    ),
+]
 Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
 Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
 Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
@@ -117,6 +124,7 @@ def sandbox(
     external_id: ExternalId = None,
     delegated_admin: DelegatedAdmin = None,
     cross_account_monitoring: Monitoring = True,
+    large_records: LargeRecords = False,
     port: Port = 0,
     warm: Warm = False,
     latency: Latency = 0.0,
@@ -177,6 +185,7 @@ def sandbox(
             external_id=external_id,
             delegated_admin=delegated_admin,
             cross_account_monitoring=cross_account_monitoring,
+            large_records=large_records,
             faults=faults,
             port=port,
         )
@@ -218,7 +227,7 @@ def _describe(server: Sandbox, err: TextIO) -> None:
         f"{dataset.management_account_id} ({management.name if management else '?'})",
         f"  {len(members)} members ({len(members) - suspended} active, {suspended} suspended); "
         f"regions {', '.join(dataset.regions)}; about {config.jobs_per_region} jobs per "
-        "account and region",
+        "account and region" + (", large records" if config.large_records else ""),
         f"  role {config.role_name}"
         + (f" (external id required: {config.external_id})" if config.external_id else ""),
     ]

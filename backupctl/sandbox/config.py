@@ -98,6 +98,8 @@ class SandboxConfig:
     second); ``delegated_admin`` is an account id (or name) that may read the organization
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
     ``regions`` and ``disabled_regions`` holds data: the data regions win.
+    ``large_records`` makes records as large as AWS's get (see ``large_records``): the same
+    jobs, with long status messages, names, ARNs and vault names.
     """
 
     seed: int = 7
@@ -113,6 +115,7 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+    large_records: bool = False
 
     def __post_init__(self) -> None:
         if self.members < 0:

@@ -150,7 +150,7 @@ def test_help_lists_the_options() -> None:
                    "--error-rate", "--deny-assume-role", "--deny-backup", "--credential-ttl",
                    "--looping-token", "--cycling-token", "--hang", "--repeating-pages",
                    "--repeating-pages-mode", "--wrong-types", "--not-a-job", "--not-a-job-mode",
-                   "--echo-request-in-errors"):  # fmt: skip
+                   "--echo-request-in-errors", "--large-records"):  # fmt: skip
         assert option in result.stdout
     assert "replay|overlap|token_returns" in result.stdout
 
@@ -168,11 +168,12 @@ def test_a_mode_that_does_not_exist_is_refused() -> None:
     assert "'twice' is not one of 'replay', 'overlap', 'token_returns'" in result.stderr
 
 
-def test_the_faults_of_bad_answers_are_served_from_the_command_line() -> None:
+def test_bad_answers_and_large_records_are_served_from_the_command_line() -> None:
     args = ["--members", "3", "--jobs-per-region", "40", "--repeating-pages", "security",
             "--repeating-pages-mode", "overlap", "--wrong-types", "log-archive",
             "--not-a-job", "security", "--not-a-job-mode", "empty",
-            "--echo-request-in-errors", "escaped", "--deny-backup", "prod-payments"]  # fmt: skip
+            "--echo-request-in-errors", "escaped", "--deny-backup", "prod-payments",
+            "--large-records"]  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-c", APP, "sandbox", *args],
         stdout=subprocess.PIPE,
@@ -205,6 +206,7 @@ def test_the_faults_of_bad_answers_are_served_from_the_command_line() -> None:
             ByAccountId=accounts["security"], MaxResults=4, NextToken=first["NextToken"]
         )
         assert second["CopyJobs"][0] == first["CopyJobs"][-1]  # overlap: a quarter of 4
+        assert len(first["CopyJobs"][0]["DestinationBackupVaultArn"].rsplit(":")[-1]) == 50
         with pytest.raises(ClientError) as raised:
             backup.list_copy_jobs(ByAccountId=accounts["prod-payments"])
         assert '\\"Authorization\\": \\"AWS4-HMAC-SHA256' in str(raised.value)
@@ -213,5 +215,6 @@ def test_the_faults_of_bad_answers_are_served_from_the_command_line() -> None:
         _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
     for described in ("repeating_pages_mode=overlap", "wrong_types_accounts=",
-                      "not_a_job_mode=empty", "echo_request_in_errors=escaped"):  # fmt: skip
+                      "not_a_job_mode=empty", "echo_request_in_errors=escaped",
+                      "large records"):  # fmt: skip
         assert described in stderr
