@@ -3,6 +3,9 @@ sends them (a captive portal, a load balancer's page, a proxy that cut the body 
 
 ``html``: a load balancer's HTML page (``Content-Type: text/html``); ``truncated``: the
 job's own Describe body cut in the middle, still labelled JSON; ``empty``: ``{}``.
+Only the answer for a job that is there is replaced: a job that is not there is still not
+found (404), so a client that looks for a job in several places learns where it is not,
+and meets the bad answer where the job is.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ import pytest
 from backupctl.sandbox import KINDS, REPEAT_MODES, Faults, RepeatMode, Sandbox, SandboxConfig
 
 from .clients import client
+from .test_faithfulness import assert_faithful
+from .wiremodel import Recorder
 
 LISTS = {
     "backup": ("list_backup_jobs", "BackupJobs", "BackupJobId"),
@@ -86,11 +88,13 @@ def test_every_job_is_served_and_the_repeats_are_counted(
 ) -> None:
     member = repeating.dataset.active_accounts[1].id
     switch_on(repeating, mode, member)
+    recorder = Recorder()
     if by_account_id:
-        backup, params = client(repeating, "backup"), {"ByAccountId": member}
+        backup, params = client(repeating, "backup", recorder=recorder), {"ByAccountId": member}
     else:
-        backup, params = client(repeating, "backup", member), {}
+        backup, params = client(repeating, "backup", member, recorder=recorder), {}
     listing = follow(backup, kind, page_size(repeating, kind, member), **params)
+    assert_faithful(recorder)  # repeated, but every page as the model says
     served, jobs = listing.served, expected(repeating, kind, member)
     assert set(served) == set(jobs)  # nothing missing, nothing foreign
     times = Counter(served)
