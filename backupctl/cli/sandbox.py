@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import signal
 import threading
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO
 
 import typer
 
@@ -13,11 +13,22 @@ from backupctl.cli.environment import environment
 from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
-    from backupctl.sandbox import Sandbox
+    from backupctl.sandbox import Faults, Sandbox
+
+# The sandbox's own mode types, spelled out: importing them would import the sandbox (and
+# botocore) for every --help; a test checks they agree.
+RepeatMode = Literal["replay", "overlap", "token_returns"]
+NotAJobMode = Literal["html", "truncated", "empty"]
+EchoMode = Literal["http", "json", "escaped"]
 
 _FAULTS = "Faults (account options take an account id or name, and repeat)"
 _DATA = "Data set"
 _LISTED_ACCOUNTS = 20  # past this, the description counts accounts instead of listing them
+# A mode is described only when the accounts it applies to are set.
+_MODE_ACCOUNTS = {
+    "repeating_pages_mode": "repeating_pages_accounts",
+    "not_a_job_mode": "not_a_job_accounts",
+}
 
 Accounts = list[str] | None
 
@@ -47,6 +58,13 @@ DelegatedAdmin = Annotated[
     str | None, _data("An account that may read the whole organization.", metavar="ACCOUNT")
 ]
 Monitoring = Annotated[bool, _data("Whether ByAccountId may name other accounts.")]
+LargeRecords = Annotated[
+    bool,
+    _data(
+        "Records as large as AWS's get: status messages of thousands of characters, names "
+        "and ARNs near their limits, 50-character vault names."
+    ),
+]
 Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
 Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
 Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
@@ -62,6 +80,32 @@ CyclingToken = Annotated[Accounts, _accounts("ListBackupJobs tokens cycle A, B, 
 Hang = Annotated[Accounts, _accounts("Backup calls for this account never answer.")]
 OrgTokenExpiresAfter = Annotated[
     int | None, _fault("Organizations refuses the NextToken after this many pages.", min=1)
+]
+RepeatingPages = Annotated[
+    Accounts, _accounts("The List calls for this account serve jobs already sent.")
+]
+RepeatingPagesMode = Annotated[
+    RepeatMode,
+    _fault(
+        "How --repeating-pages repeats: each page again under a new NextToken (replay), "
+        "pages that start before the last one ended (overlap), or the first NextToken "
+        "handed back after the last page (token_returns)."
+    ),
+]
+WrongTypes = Annotated[
+    Accounts, _accounts("One job in five of this account has a member of the wrong JSON type.")
+]
+NotAJob = Annotated[Accounts, _accounts("Describe calls for this account answer 200, not a job.")]
+NotAJobModeOption = Annotated[
+    NotAJobMode,
+    _fault("What --not-a-job answers: an HTML page, the job's JSON cut short, or {}."),
+]
+EchoRequest = Annotated[
+    EchoMode | None,
+    _fault(
+        "Every error's Message carries the request as received, headers and body: as HTTP "
+        "text, as JSON, or as JSON escaped once more."
+    ),
 ]
 
 
@@ -80,6 +124,7 @@ def sandbox(
     external_id: ExternalId = None,
     delegated_admin: DelegatedAdmin = None,
     cross_account_monitoring: Monitoring = True,
+    large_records: LargeRecords = False,
     port: Port = 0,
     warm: Warm = False,
     latency: Latency = 0.0,
@@ -92,6 +137,12 @@ def sandbox(
     cycling_token: CyclingToken = None,
     hang: Hang = None,
     org_token_expires_after: OrgTokenExpiresAfter = None,
+    repeating_pages: RepeatingPages = None,
+    repeating_pages_mode: RepeatingPagesMode = "replay",
+    wrong_types: WrongTypes = None,
+    not_a_job: NotAJob = None,
+    not_a_job_mode: NotAJobModeOption = "html",
+    echo_request_in_errors: EchoRequest = None,
 ) -> None:
     """Serve a simulated AWS Organization (Organizations, STS, AWS Backup) on 127.0.0.1.
 
@@ -118,6 +169,12 @@ def sandbox(
             cycling_token_accounts=accounts(cycling_token),
             hang_accounts=accounts(hang),
             org_token_expires_after=org_token_expires_after,
+            repeating_pages_accounts=accounts(repeating_pages),
+            repeating_pages_mode=repeating_pages_mode,
+            wrong_types_accounts=accounts(wrong_types),
+            not_a_job_accounts=accounts(not_a_job),
+            not_a_job_mode=not_a_job_mode,
+            echo_request_in_errors=echo_request_in_errors,
         )
         config = SandboxConfig(
             seed=seed,
@@ -128,6 +185,7 @@ def sandbox(
             external_id=external_id,
             delegated_admin=delegated_admin,
             cross_account_monitoring=cross_account_monitoring,
+            large_records=large_records,
             faults=faults,
             port=port,
         )
@@ -169,18 +227,14 @@ def _describe(server: Sandbox, err: TextIO) -> None:
         f"{dataset.management_account_id} ({management.name if management else '?'})",
         f"  {len(members)} members ({len(members) - suspended} active, {suspended} suspended); "
         f"regions {', '.join(dataset.regions)}; about {config.jobs_per_region} jobs per "
-        "account and region",
+        "account and region" + (", large records" if config.large_records else ""),
         f"  role {config.role_name}"
         + (f" (external id required: {config.external_id})" if config.external_id else ""),
     ]
     if len(members) <= _LISTED_ACCOUNTS:
         lines += [f"    {acct.id}  {acct.name:<20} {acct.status}" for acct in members]
     faults = server.faults
-    active = {
-        name: value
-        for name, value in vars(faults).items()
-        if name != "seed" and value not in (0.0, None, frozenset())
-    }
+    active = {name: value for name, value in vars(faults).items() if _in_force(faults, name)}
     if active:
         described = ", ".join(
             f"{name}={','.join(sorted(value)) if isinstance(value, frozenset) else value}"
@@ -190,6 +244,15 @@ def _describe(server: Sandbox, err: TextIO) -> None:
     lines.append("Stop with Ctrl-C.")
     err.write("\n".join(lines) + "\n")
     err.flush()
+
+
+def _in_force(faults: Faults, name: str) -> bool:
+    """Whether a field of ``faults`` is worth telling: a mode only with its accounts."""
+    value = getattr(faults, name)
+    if name == "seed" or value in (0.0, None, frozenset()):
+        return False
+    accounts = _MODE_ACCOUNTS.get(name)
+    return accounts is None or bool(getattr(faults, accounts))
 
 
 def _serve_until_stopped() -> int:

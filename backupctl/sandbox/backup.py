@@ -7,11 +7,14 @@ from collections import OrderedDict
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
-from backupctl.sandbox import paging
+from backupctl.sandbox import paging, wrong_types
+from backupctl.sandbox.config import RepeatMode
 from backupctl.sandbox.dataset import describe_body
 from backupctl.sandbox.filters import JobFilter, parse_filter
 from backupctl.sandbox.jobs import Job
 from backupctl.sandbox.models import backup_regions
+from backupctl.sandbox.not_a_job import not_a_job
+from backupctl.sandbox.repeats import PageRequest, repeating_page
 from backupctl.sandbox.runtime import Call, Runtime
 from backupctl.sandbox.wire import Response, ServiceError, rest_json_error
 
@@ -44,6 +47,14 @@ def _invalid(message: str) -> ServiceError:
 
 def _denied(message: str) -> ServiceError:
     return ServiceError(403, "AccessDeniedException", message)
+
+
+def _named_accounts(call: Call, scope: str) -> frozenset[str]:
+    """The accounts a listing's faults answer to: the caller's and the scope's; none for
+    ``*``, which lists every account and is not any one account's listing."""
+    if scope == "*":
+        return frozenset()
+    return frozenset({call.identity.account_id, scope})
 
 
 def _route(path: str) -> tuple[str, str | None] | None:
@@ -144,6 +155,17 @@ class BackupService:
                 f"{_NOUNS[kind]} {job_id} was not found in account "
                 f"{call.identity.account_id}, region {call.region}.",
             )
+        runtime, account = self.runtime, call.identity.account_id
+        faults = runtime.faults
+        if account in faults.not_a_job_accounts:
+            runtime.fault("not_a_job")
+            return not_a_job(faults.not_a_job_mode, job)
+        if account in faults.wrong_types_accounts:
+            plan = runtime.wrong_types.of_listing(faults.seed, kind, account, call.region)
+            wrong = plan.get(job_id)
+            if wrong is not None:
+                runtime.fault("wrong_type")
+                return Response(200, wrong_types.described(job, wrong))
         return Response(200, describe_body(job))
 
     def _scope(self, target: str | None, call: Call) -> str:
@@ -187,13 +209,50 @@ class BackupService:
             except paging.TokenError as error:
                 raise _invalid(f"Invalid NextToken: {error}.") from None
         jobs = self._matching(kind, scope, call.region, job_filter)
-        page = jobs[offset : offset + page_size]
-        end = offset + len(page)
-        next_token = paging.encode(end, digest) if end < len(jobs) else None
-        if kind == "backup":
-            position = _Position(offset, end, back, digest)
-            next_token = self._broken_token(call, scope, token, next_token, position)
-        return Response(200, _page_body(kind, page, next_token))
+        named = _named_accounts(call, scope)
+        repeating = self._repeating(kind, named, call, scope)
+        if repeating is not None:
+            request = PageRequest(token is None, offset, back, page_size, digest)
+            page, next_token, repeated = repeating_page(repeating, jobs, request)
+            if repeated:
+                self.runtime.fault("repeated_page")
+                self.runtime.fault("repeated_job", repeated)
+        else:
+            page = jobs[offset : offset + page_size]
+            end = offset + len(page)
+            next_token = paging.encode(end, digest) if end < len(jobs) else None
+            if kind == "backup":
+                position = _Position(offset, end, back, digest)
+                next_token = self._broken_token(call, scope, token, next_token, position)
+        members = self._members(kind, page, named, scope, call.region)
+        return Response(200, _page_body(kind, members, next_token))
+
+    def _repeating(
+        self, kind: str, named: frozenset[str], call: Call, scope: str
+    ) -> RepeatMode | None:
+        """The repeating-pages mode this listing is served in, if any: a looping or cycling
+        token, where one is in force, breaks the listing first."""
+        faults = self.runtime.faults
+        if not named & faults.repeating_pages_accounts:
+            return None
+        token_faults = faults.looping_token_accounts | faults.cycling_token_accounts
+        if kind == "backup" and {call.identity.account_id, scope} & token_faults:
+            return None
+        return faults.repeating_pages_mode
+
+    def _members(
+        self, kind: str, page: list[Job], named: frozenset[str], scope: str, region: str
+    ) -> list[bytes]:
+        """The page's jobs in their List form; some mistyped, where that fault is in force."""
+        runtime = self.runtime
+        faults = runtime.faults
+        if not named & faults.wrong_types_accounts:
+            return [job.listed for job in page]
+        plan = runtime.wrong_types.of_listing(faults.seed, kind, scope, region)
+        members, mistyped = wrong_types.listed_page(page, plan)
+        if mistyped:
+            runtime.fault("wrong_type", mistyped)
+        return members
 
     def _matching(self, kind: str, scope: str, region: str, job_filter: JobFilter) -> list[Job]:
         """The filtered jobs; cached, so paging through them costs a slice per page."""
@@ -252,15 +311,9 @@ def _page_size(value: str | None) -> int:
     return size
 
 
-def _page_body(kind: str, page: list[Job], next_token: str | None) -> bytes:
+def _page_body(kind: str, members: list[bytes], next_token: str | None) -> bytes:
     """The List output: the pre-serialized members joined, and the token."""
-    parts: list[bytes] = [
-        b'{"',
-        _MEMBERS[kind],
-        b'":[',
-        b",".join(job.listed for job in page),
-        b"]",
-    ]
+    parts: list[bytes] = [b'{"', _MEMBERS[kind], b'":[', b",".join(members), b"]"]
     if next_token is not None:
         parts += [b',"NextToken":"', next_token.encode(), b'"']
     parts.append(b"}")

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, get_args
+
+RepeatMode = Literal["replay", "overlap", "token_returns"]
+NotAJobMode = Literal["html", "truncated", "empty"]
+EchoMode = Literal["http", "json", "escaped"]
+REPEAT_MODES: tuple[RepeatMode, ...] = get_args(RepeatMode)
+NOT_A_JOB_MODES: tuple[NotAJobMode, ...] = get_args(NotAJobMode)
+ECHO_MODES: tuple[EchoMode, ...] = get_args(EchoMode)
 
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
@@ -29,6 +37,15 @@ class Faults:
     Account sets take account ids or account names (names are resolved to ids when the
     faults are installed). ``org_token_expires_after`` pages into an Organizations
     listing, the next page's NextToken is refused (as when a token expires mid-listing).
+
+    The faults of bad answers act on a List call when the caller or the ``ByAccountId``
+    account is in their set (never on a ``*`` listing), and on a Describe call of the
+    caller's own jobs: ``repeating_pages_accounts`` serve jobs already sent, as
+    ``repeating_pages_mode`` says (see ``repeats``); ``wrong_types_accounts`` send some
+    members with the wrong JSON type (see ``wrong_types``); ``not_a_job_accounts`` answer
+    Describe with a 200 that is not a job, as ``not_a_job_mode`` says (see ``not_a_job``).
+    ``echo_request_in_errors`` puts the request as received, secrets and all, in the
+    Message of every error, in the form it names (see ``echo``).
     """
 
     latency: float = 0.0
@@ -41,6 +58,12 @@ class Faults:
     cycling_token_accounts: frozenset[str] = frozenset()
     hang_accounts: frozenset[str] = frozenset()
     org_token_expires_after: int | None = None
+    repeating_pages_accounts: frozenset[str] = frozenset()
+    repeating_pages_mode: RepeatMode = "replay"
+    wrong_types_accounts: frozenset[str] = frozenset()
+    not_a_job_accounts: frozenset[str] = frozenset()
+    not_a_job_mode: NotAJobMode = "html"
+    echo_request_in_errors: EchoMode | None = None
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -55,6 +78,16 @@ class Faults:
         pages = self.org_token_expires_after
         if pages is not None and pages < 1:
             raise ValueError(f"org_token_expires_after must be at least 1, not {pages}")
+        # Literal types are not checked at run time, and a typo must not pass for a mode.
+        _check_choice("repeating_pages_mode", self.repeating_pages_mode, REPEAT_MODES)
+        _check_choice("not_a_job_mode", self.not_a_job_mode, NOT_A_JOB_MODES)
+        if self.echo_request_in_errors is not None:
+            _check_choice("echo_request_in_errors", self.echo_request_in_errors, ECHO_MODES)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +98,8 @@ class SandboxConfig:
     second); ``delegated_admin`` is an account id (or name) that may read the organization
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
     ``regions`` and ``disabled_regions`` holds data: the data regions win.
+    ``large_records`` makes records as large as AWS's get (see ``large_records``): the same
+    jobs, with long status messages, names, ARNs and vault names.
     """
 
     seed: int = 7
@@ -80,6 +115,7 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+    large_records: bool = False
 
     def __post_init__(self) -> None:
         if self.members < 0:

@@ -25,10 +25,10 @@ class Counters:
         with self._lock:
             self.requests[key] = self.requests.get(key, 0) + 1
 
-    def fault(self, kind: str) -> None:
-        """Count one injected fault."""
+    def fault(self, kind: str, count: int = 1) -> None:
+        """Count ``count`` injected faults of one kind."""
         with self._lock:
-            self.faults[kind] = self.faults.get(kind, 0) + 1
+            self.faults[kind] = self.faults.get(kind, 0) + count
 
     def enter(self) -> None:
         """A request starts being handled."""

@@ -101,6 +101,7 @@ class Dataset:
             self.now.timestamp(),
             central,
             self._hostile_slots.get((account.id, region), ()),
+            self.config.large_records,
         )
 
     def listing(self, kind: str, scope: str, region: str) -> list[Job]:

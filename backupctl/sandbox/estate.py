@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from backupctl.sandbox import large_records
 from backupctl.sandbox.ids import guid, hex_id, lower_token
 from backupctl.sandbox.models import shape_members
 
@@ -89,7 +90,12 @@ def resource_arn(kind: str, name: str, account: str, region: str, rng: random.Ra
 
 
 def _resources(
-    base: str, account: str, region: str, count: int, rng: random.Random
+    base: str,
+    account: str,
+    region: str,
+    count: int,
+    rng: random.Random,
+    large: random.Random | None,
 ) -> list[Resource]:
     weights = [entry[1] for entry in _CATALOG]
     names: set[str] = set()
@@ -100,6 +106,8 @@ def _resources(
         if name in names:
             name = f"{name}-{index + 1}"
         names.add(name)
+        if large:
+            name = large_records.resource_name(kind, name, large)
         size = None if sizes is None else rng.randint(*sizes) * _GIB + rng.randrange(_GIB)
         if sizes == (0, 0):
             size = 0  # RDS instances report a backup size of 0, as AWS documents.
@@ -115,6 +123,7 @@ def _plan(
     rule: tuple[str, str, str],
     keep: dict[str, int],
     rng: random.Random,
+    large: bool,
 ) -> Plan:
     plan_id = guid(rng, upper=False)
     suffix, rule_name, cron = rule
@@ -133,8 +142,12 @@ def _plan(
     return Plan(
         created_by={key: value for key, value in created_by.items() if key in creator},
         lifecycle={key: value for key, value in keep.items() if key in lifecycle},
-        vault_name=f"{base}-{suffix}-vault"[:50],
+        vault_name=_vault(f"{base}-{suffix}-vault"[:50], large),
     )
+
+
+def _vault(name: str, large: bool) -> str:
+    return large_records.vault_name(name) if large else name
 
 
 def build_estate(
@@ -145,11 +158,16 @@ def build_estate(
     resource_count: int,
     copy_regions: tuple[str, ...],
     central_account: str | None,
+    large: random.Random | None = None,
 ) -> Estate:
-    """The estate of one account in one region, drawn from ``rng``."""
+    """The estate of one account in one region, drawn from ``rng``; with ``large`` (a
+    generator of its own) names, ARNs and vault names as long as AWS allows."""
     base = _base_name(account_name)
-    resources = _resources(base, account_id, region, resource_count, rng)
+    long_names = large is not None
+    resources = _resources(base, account_id, region, resource_count, rng, large)
     stack_name = f"{base}-stack"
+    if large:
+        stack_name = large_records.resource_name("CloudFormation", stack_name, large)
     stack_arn = (
         f"arn:aws:cloudformation:{region}:{account_id}:stack/{stack_name}/{guid(rng, upper=False)}"
     )
@@ -161,6 +179,7 @@ def build_estate(
             ("daily", "DailyBackups", "cron(0 5 ? * * *)"),
             {"DeleteAfterDays": 35},
             rng,
+            long_names,
         ),
         _plan(
             account_id,
@@ -169,22 +188,29 @@ def build_estate(
             ("weekly", "WeeklyBackups", "cron(0 3 ? * SUN *)"),
             {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 365},
             rng,
+            long_names,
         ),
     )
+    dr_vault, central_vault = (
+        _vault(name, long_names) for name in ("dr-vault", "org-central-vault")
+    )
     destinations = [
-        f"arn:aws:backup:{other}:{account_id}:backup-vault:dr-vault" for other in copy_regions
+        f"arn:aws:backup:{other}:{account_id}:backup-vault:{dr_vault}" for other in copy_regions
     ]
     if central_account and central_account != account_id:
         destinations.append(
-            f"arn:aws:backup:{region}:{central_account}:backup-vault:org-central-vault"
+            f"arn:aws:backup:{region}:{central_account}:backup-vault:{central_vault}"
         )
+    role_arn = f"arn:aws:iam::{account_id}:role/service-role/AWSBackupDefaultServiceRole"
+    if large:
+        role_arn = large_records.role_arn(account_id, account_name, large)
     return Estate(
         account_id=account_id,
         region=region,
         resources=tuple(resources),
         stack=Resource("CloudFormation", stack_arn, stack_name, None, (5, 30)),
         plans=plans,
-        role_arn=f"arn:aws:iam::{account_id}:role/service-role/AWSBackupDefaultServiceRole",
+        role_arn=role_arn,
         kms_key_arn=f"arn:aws:kms:{region}:{account_id}:key/{guid(rng, upper=False)}",
         copy_destinations=tuple(destinations),
         restore_testing_plan_arn=(

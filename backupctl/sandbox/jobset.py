@@ -11,6 +11,7 @@ from backupctl.sandbox.followups import FollowUpGenerator
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.ids import stable_rng
 from backupctl.sandbox.jobs import BackupGenerator, Job
+from backupctl.sandbox.large_records import lengthen_messages
 from backupctl.sandbox.models import shape_members
 from backupctl.sandbox.wire import dumps
 
@@ -71,11 +72,13 @@ def build_jobset(
     now: float,
     central_account: str | None,
     hostile: tuple[int, ...],
+    large_records: bool = False,
 ) -> JobSet:
     """Thirty days of jobs for ``account`` (id, name) in ``region``; ``hostile`` indexes
-    the HOSTILE_STRINGS to place here."""
+    the HOSTILE_STRINGS to place here; ``large_records``: see ``large_records``."""
     account_id, account_name = account
     rng = stable_rng(seed, "jobs", account_id, region)
+    large = stable_rng(seed, "large", account_id, region) if large_records else None
     copy_regions = tuple(other for other in regions if other != region)
     if not copy_regions:
         copy_regions = ("us-west-2" if region != "us-west-2" else "us-east-2",)
@@ -87,6 +90,7 @@ def build_jobset(
         max(6, min(40, total // 30)),
         copy_regions,
         central_account,
+        large,
     )
     counts = {kind: round(total * share) for kind, share in _SHARES.items()}
     backups = BackupGenerator(rng, estate, now).generate(counts["backup"])
@@ -95,6 +99,9 @@ def build_jobset(
     restores = followups.restores(backups, total - counts["backup"] - counts["copy"])
     jobset = JobSet()
     by_kind = {"backup": backups, "copy": copies, "restore": restores}
+    if large:
+        for jobs in by_kind.values():
+            lengthen_messages((job.record for job in jobs), large)
     jobset.hostile = _place_hostile(rng, by_kind, hostile, region)
     for kind, jobs in by_kind.items():
         jobs.sort(key=lambda job: job.sort_key)

@@ -14,6 +14,7 @@ from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.identity import Identity, Keys
 from backupctl.sandbox.wire import Hangup, Response, ServiceError
+from backupctl.sandbox.wrong_types import WrongTypes
 
 _ACCOUNT_FAULTS = (
     "deny_assume_role",
@@ -21,6 +22,9 @@ _ACCOUNT_FAULTS = (
     "looping_token_accounts",
     "cycling_token_accounts",
     "hang_accounts",
+    "repeating_pages_accounts",
+    "wrong_types_accounts",
+    "not_a_job_accounts",
 )
 
 
@@ -81,6 +85,7 @@ class Runtime:
         self.dataset = dataset
         self.keys = Keys(config.seed, dataset.organization)
         self.counters = Counters()
+        self.wrong_types = WrongTypes(dataset)
         self.stopping = threading.Event()
         self._released = threading.Event()  # set when the hangs in progress may end
         self._lock = threading.Lock()
@@ -126,9 +131,9 @@ class Runtime:
         with self._lock:
             return self._rng.random() < rate
 
-    def fault(self, kind: str) -> None:
-        """Count a fault that is being injected."""
-        self.counters.fault(kind)
+    def fault(self, kind: str, count: int = 1) -> None:
+        """Count a fault that is being injected (``count`` times at once)."""
+        self.counters.fault(kind, count)
 
     def hang(self) -> None:
         """Block until the server stops (then drop the connection) or faults are put in

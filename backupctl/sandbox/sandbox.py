@@ -9,8 +9,10 @@ from types import TracebackType
 from backupctl.sandbox.config import Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
+from backupctl.sandbox.jobset import KINDS
 from backupctl.sandbox.runtime import Runtime
 from backupctl.sandbox.server import SandboxServer
+from backupctl.sandbox.wrong_types import WrongType
 
 _POLL_INTERVAL = 0.05  # how soon serve_forever notices a stop
 
@@ -121,6 +123,15 @@ class Sandbox:
     def set_faults(self, faults: Faults) -> None:
         """Change the faults from the next request on; account names are resolved to ids."""
         self._runtime.set_faults(faults)
+
+    def wrong_types(self, kind: str, account: str, region: str) -> list[WrongType]:
+        """The jobs of one account's listing (id or name) that ``wrong_types_accounts``
+        mistypes under the faults in force, in listing order: the truth a test checks."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        account_id = self.dataset.organization.resolve(account)
+        seed = self._runtime.faults.seed
+        return list(self._runtime.wrong_types.of_listing(seed, kind, account_id, region).values())
 
     def warm(self) -> None:
         """Generate every account's jobs now (a benchmark should not time generation)."""

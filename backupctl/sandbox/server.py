@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from backupctl.sandbox.backup import BackupService
+from backupctl.sandbox.echo import ReceivedRequest, echoed
 from backupctl.sandbox.identity import IdentityError
 from backupctl.sandbox.organizations import OrganizationsService
 from backupctl.sandbox.runtime import Call, Runtime, Service
@@ -183,6 +184,11 @@ class _Handler(BaseHTTPRequestHandler):
             )
             response = service.handle(call)
         except ServiceError as error:
+            echo = runtime.faults.echo_request_in_errors
+            if echo is not None:
+                runtime.fault("echoed_request")
+                received = ReceivedRequest(self.requestline, tuple(self.headers.items()), body)
+                error = echoed(error, received, echo)
             response = service.encode_error(error, request_id)
         response.headers.setdefault("x-amzn-RequestId", request_id)
         return response

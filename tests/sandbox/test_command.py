@@ -8,14 +8,17 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, get_args
 
 import boto3
 import pytest
 import typer
+from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
+from backupctl.cli import sandbox as cli
 from backupctl.cli.sandbox import register
+from backupctl.sandbox import ECHO_MODES, NOT_A_JOB_MODES, REPEAT_MODES
 
 # The command as the root app mounts it, without depending on the rest of the CLI.
 APP = """
@@ -145,5 +148,73 @@ def test_help_lists_the_options() -> None:
     for option in ("--seed", "--members", "--region", "--jobs-per-region", "--port",
                    "--role-name", "--external-id", "--latency", "--throttle-rate",
                    "--error-rate", "--deny-assume-role", "--deny-backup", "--credential-ttl",
-                   "--looping-token", "--cycling-token", "--hang"):  # fmt: skip
+                   "--looping-token", "--cycling-token", "--hang", "--repeating-pages",
+                   "--repeating-pages-mode", "--wrong-types", "--not-a-job", "--not-a-job-mode",
+                   "--echo-request-in-errors", "--large-records"):  # fmt: skip
         assert option in result.stdout
+    assert "replay|overlap|token_returns" in result.stdout
+
+
+def test_the_modes_offered_are_the_sandbox_s() -> None:
+    assert get_args(cli.RepeatMode) == REPEAT_MODES
+    assert get_args(cli.NotAJobMode) == NOT_A_JOB_MODES
+    assert get_args(cli.EchoMode) == ECHO_MODES
+
+
+def test_a_mode_that_does_not_exist_is_refused() -> None:
+    args = ["sandbox", "--repeating-pages-mode", "twice"]
+    result = CliRunner().invoke(runner_app(), args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "'twice' is not one of 'replay', 'overlap', 'token_returns'" in result.stderr
+
+
+def test_bad_answers_and_large_records_are_served_from_the_command_line() -> None:
+    args = ["--members", "3", "--jobs-per-region", "40", "--repeating-pages", "security",
+            "--repeating-pages-mode", "overlap", "--wrong-types", "log-archive",
+            "--not-a-job", "security", "--not-a-job-mode", "empty",
+            "--echo-request-in-errors", "escaped", "--deny-backup", "prod-payments",
+            "--large-records"]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", APP, "sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert process.stdout is not None
+        exports = read_exports(process.stdout)
+        backup = boto3.client(
+            "backup",
+            endpoint_url=exports["AWS_ENDPOINT_URL"],
+            region_name=exports["AWS_REGION"],
+            aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"],
+        )
+        accounts = {
+            account["Name"]: account["Id"]
+            for account in boto3.client(
+                "organizations",
+                endpoint_url=exports["AWS_ENDPOINT_URL"],
+                region_name=exports["AWS_REGION"],
+                aws_access_key_id=exports["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=exports["AWS_SECRET_ACCESS_KEY"],
+            ).list_accounts()["Accounts"]
+        }
+        first = backup.list_copy_jobs(ByAccountId=accounts["security"], MaxResults=4)
+        second = backup.list_copy_jobs(
+            ByAccountId=accounts["security"], MaxResults=4, NextToken=first["NextToken"]
+        )
+        assert second["CopyJobs"][0] == first["CopyJobs"][-1]  # overlap: a quarter of 4
+        assert len(first["CopyJobs"][0]["DestinationBackupVaultArn"].rsplit(":")[-1]) == 50
+        with pytest.raises(ClientError) as raised:
+            backup.list_copy_jobs(ByAccountId=accounts["prod-payments"])
+        assert '\\"Authorization\\": \\"AWS4-HMAC-SHA256' in str(raised.value)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    for described in ("repeating_pages_mode=overlap", "wrong_types_accounts=",
+                      "not_a_job_mode=empty", "echo_request_in_errors=escaped",
+                      "large records"):  # fmt: skip
+        assert described in stderr
