@@ -63,7 +63,7 @@ def _snake(name: str) -> str:
 @cache
 def _output_shape(kind: str) -> Any:
     model = botocore.session.get_session().get_service_model("backup")
-    shape = model.operation_model(_OPERATION[kind]).output_shape
+    shape: Any = model.operation_model(_OPERATION[kind]).output_shape
     return shape.members["CopyJob"] if kind == "copy" else shape
 
 

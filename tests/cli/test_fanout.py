@@ -243,7 +243,8 @@ def test_a_repeating_next_token_fails_that_target_without_duplicates(
 ) -> None:
     server = sandbox_factory(members=2, jobs_per_region=2500)
     looping = members(server)[0]
-    server.set_faults(Faults(**{fault: frozenset({looping})}))
+    faults: dict[str, Any] = {fault: frozenset({looping})}
+    server.set_faults(Faults(**faults))
     code, jobs, stderr = run_json(server, "--account", "all", "--role", ROLE, "--kind", "backup")
     assert code == 3
     ids = [j["job_id"] for j in jobs]

@@ -187,7 +187,7 @@ class _ScriptedReader:
         self.listed = 0
         self.described: list[str] = []
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         self.listed += 1  # one listing per refresh: backup jobs, RUNNING
         yield Page(self.script[self.listed - 1])
 
@@ -230,7 +230,7 @@ class _OptInRegionReader(_ScriptedReader):
         super().__init__([], {})
         self.asked: list[str] = []
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         self.asked.append(target.region)
         if target.region == "eu-south-1":
             raise RegionNotEnabledError("The security token included in the request is invalid.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_env_retry_settings_are_ignored(
 
 
 def test_client_config_is_explicit() -> None:
-    config = AwsSettings().client_config()
+    config: Any = AwsSettings().client_config()  # botocore-stubs leave its options out
     assert config.retries == {"mode": "standard", "total_max_attempts": AwsSettings().max_attempts}
     assert config.connect_timeout == AwsSettings().connect_timeout
     assert config.read_timeout == AwsSettings().read_timeout

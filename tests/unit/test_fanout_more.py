@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from backupctl.domain.errors import AccessDeniedError
 from backupctl.domain.job import Job, Kind
+from backupctl.domain.outcome import Outcome
 from backupctl.domain.page import Page
 from backupctl.domain.query import Listing
 from backupctl.domain.targets import Access, Target
@@ -29,7 +30,7 @@ class Accounts:
         self.lock = threading.Lock()
         self.calls: list[str] = []
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         jobs = [make_job(job_id=f"{target.account_id}-{n}") for n in range(3)]
         for start in (0, 2):
             time.sleep(0.005)
@@ -39,23 +40,23 @@ class Accounts:
 
 
 def read(
-    first: Sequence[int], more: Iterator[Sequence[Work]] | None, concurrency: int = 4
-) -> tuple[list[str], fanout.Outcome]:
+    first: Sequence[int], more: Iterator[Sequence[Work[Listing, Job]]] | None, concurrency: int = 4
+) -> tuple[list[str], Outcome[Listing]]:
     printed: list[str] = []
 
     def on_page(jobs: Sequence[Job]) -> None:
         printed.extend(job.job_id for job in jobs)
 
-    work = [Work(target(a), LISTING) for a in first]
+    work = [Work[Listing, Job](target(a), LISTING) for a in first]
     outcome = fanout.run(Accounts(), work, on_page, concurrency=concurrency, more=more)
     return printed, outcome
 
 
-def batches(*accounts: Sequence[int], wait: float = 0.0) -> Iterator[Sequence[Work]]:
+def batches(*accounts: Sequence[int], wait: float = 0.0) -> Iterator[Sequence[Work[Listing, Job]]]:
     """Work for each group of accounts, ``wait`` seconds apart (a slow ListAccounts)."""
     for group in accounts:
         time.sleep(wait)
-        yield [Work(target(a), LISTING) for a in group]
+        yield [Work[Listing, Job](target(a), LISTING) for a in group]
 
 
 def ids(*accounts: int) -> list[str]:
@@ -74,18 +75,18 @@ def test_the_first_chains_start_before_the_rest_is_found() -> None:
     started = threading.Event()
 
     class Watching(Accounts):
-        def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+        def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
             started.set()
             yield from super().pages(target, listing)
 
-    def more() -> Iterator[Sequence[Work]]:
+    def more() -> Iterator[Sequence[Work[Listing, Job]]]:
         assert started.wait(5), "nothing was read while the accounts were still being listed"
-        yield [Work(target(2), LISTING)]
+        yield [Work[Listing, Job](target(2), LISTING)]
 
     printed: list[str] = []
     outcome = fanout.run(
         Watching(),
-        [Work(target(1), LISTING)],
+        [Work[Listing, Job](target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=2,
         more=more(),
@@ -105,7 +106,7 @@ def test_work_found_later_runs_up_to_the_concurrency() -> None:
     lock = threading.Lock()
 
     class Counting(Accounts):
-        def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+        def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
             nonlocal in_flight, most
             for page in super().pages(target, listing):
                 with lock:
@@ -119,7 +120,7 @@ def test_work_found_later_runs_up_to_the_concurrency() -> None:
     printed: list[str] = []
     fanout.run(
         Counting(),
-        [Work(target(1), LISTING)],
+        [Work[Listing, Job](target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=5,
         more=batches(range(2, 20)),
@@ -131,8 +132,8 @@ def test_work_found_later_runs_up_to_the_concurrency() -> None:
 def test_a_failure_to_find_more_keeps_what_was_found() -> None:
     denied = AccessDeniedError("not allowed", "AccessDeniedException", "listing accounts")
 
-    def more() -> Iterator[Sequence[Work]]:
-        yield [Work(target(2), LISTING)]
+    def more() -> Iterator[Sequence[Work[Listing, Job]]]:
+        yield [Work[Listing, Job](target(2), LISTING)]
         raise denied
 
     printed, outcome = read([1], more())
@@ -143,7 +144,7 @@ def test_a_failure_to_find_more_keeps_what_was_found() -> None:
 
 
 def test_an_unexpected_error_finding_more_is_told_in_words() -> None:
-    def more() -> Iterator[Sequence[Work]]:
+    def more() -> Iterator[Sequence[Work[Listing, Job]]]:
         raise KeyError("Accounts")
         yield []  # a generator
 
@@ -154,16 +155,16 @@ def test_an_unexpected_error_finding_more_is_told_in_words() -> None:
 
 
 def test_finding_more_that_hangs_is_given_up_on_after_the_timeout() -> None:
-    def more() -> Iterator[Sequence[Work]]:
-        yield [Work(target(2), LISTING)]
+    def more() -> Iterator[Sequence[Work[Listing, Job]]]:
+        yield [Work[Listing, Job](target(2), LISTING)]
         time.sleep(3)  # Organizations never answers the next page (in time)
-        yield [Work(target(3), LISTING)]
+        yield [Work[Listing, Job](target(3), LISTING)]
 
     printed: list[str] = []
     began = time.monotonic()
     outcome = fanout.run(
         Accounts(),
-        [Work(target(1), LISTING)],
+        [Work[Listing, Job](target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=2,
         call_timeout=0.3,

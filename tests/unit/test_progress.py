@@ -17,7 +17,7 @@ def test_listings_done_of_all_and_jobs_found() -> None:
 
 
 def test_the_total_is_so_far_while_accounts_are_still_listed() -> None:
-    outcome = Outcome(total=120, items=0, done=3, finding=True)
+    outcome: Outcome[Listing] = Outcome(total=120, items=0, done=3, finding=True)
     assert progress_text(outcome) == "listings 3/120 so far, 0 jobs found"
 
 

@@ -102,7 +102,7 @@ class Service:
             and (created > before or (created == before and not self.before_inclusive))
         )
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         matching = [job for job in self.jobs if self._matches(job, listing)]
         for start in range(0, max(1, len(matching)), self.page_size):
             more = start + self.page_size < len(matching)
@@ -222,7 +222,7 @@ class Slow:
         self.in_flight = 0
         self.most_in_flight = 0
 
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page]:
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         for page in self.service.pages(target, listing):
             with self.lock:
                 self.in_flight += 1
