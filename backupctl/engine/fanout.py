@@ -255,14 +255,24 @@ class FanOut(Generic[L, T]):
                     self._clock.end(_FINDING)
                 if work is None:
                     break
-                if self._cancel.is_set():
+                if not self._send(_More(work)):
                     return
-                self._results.put(_More(work))
         except BackupctlError as exc:
             error = exc
         except Exception as exc:  # an unexpected library error: tell it like any other
             error = AwsError(f"{type(exc).__name__}: {exc}")
-        self._results.put(_More(last=True, error=error))
+        self._send(_More(last=True, error=error))
+
+    def _send(self, message: _Page[T] | _End[L] | _Split[L, T] | _More[L, T]) -> bool:
+        """Hand ``message`` to the run's thread, waiting while the queue is full; False
+        (and nothing sent) once the run is cancelled: nobody would take it."""
+        while not self._cancel.is_set():
+            try:
+                self._results.put(message, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
 
     def _found(self, message: _More[L, T]) -> None:
         if not self.outcome.finding:
@@ -279,7 +289,7 @@ class FanOut(Generic[L, T]):
             failure = _Chain(self, index, item).walk()
             if index in self._abandoned:
                 return  # a replacement worker has taken this one's place
-            self._results.put(_End(index, failure))
+            self._send(_End(index, failure))
 
     def _start_worker(self) -> None:
         self._started += 1
@@ -344,7 +354,7 @@ class _Chain(Generic[L, T]):
     def walk(self) -> Failure[L] | None:
         """Walk the chain to its end; an error ends it as a Failure."""
         run, index, item = self._run, self._index, self._item
-        put, limit, split = run._results.put, run._limit, run._split
+        put, limit, split = run._send, run._limit, run._split
         read = 0
         pages = run._source.pages(item.target, item.listing)
         probe: list[T] | None = [] if split is not None and item.split is None else None

@@ -6,6 +6,7 @@ environment (``AWS_ENDPOINT_URL`` and keys), which botocore honours.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -105,6 +106,14 @@ def test_leaving_the_iteration_early_stops_the_calls(org: Sandbox) -> None:
     time.sleep(0.5)
     assert org.counters.total_requests() == settled
     assert stream.reading is None  # not exhausted: no verdict
+    deadline = time.monotonic() + 5  # and no worker is left waiting to hand on a page
+    while _workers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _workers() == []
+
+
+def _workers() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("backupctl-fan")]
 
 
 def test_describe_finds_a_job_and_says_none_for_no_such_job(org: Sandbox) -> None:

@@ -47,7 +47,7 @@ def read(
     def on_page(jobs: Sequence[Job]) -> None:
         printed.extend(job.job_id for job in jobs)
 
-    work = [Work[Listing, Job](target(a), LISTING) for a in first]
+    work: list[Work[Listing, Job]] = [Work(target(a), LISTING) for a in first]
     outcome = fanout.run(Accounts(), work, on_page, concurrency=concurrency, more=more)
     return printed, outcome
 
@@ -56,7 +56,7 @@ def batches(*accounts: Sequence[int], wait: float = 0.0) -> Iterator[Sequence[Wo
     """Work for each group of accounts, ``wait`` seconds apart (a slow ListAccounts)."""
     for group in accounts:
         time.sleep(wait)
-        yield [Work[Listing, Job](target(a), LISTING) for a in group]
+        yield [Work(target(a), LISTING) for a in group]
 
 
 def ids(*accounts: int) -> list[str]:
@@ -81,12 +81,12 @@ def test_the_first_chains_start_before_the_rest_is_found() -> None:
 
     def more() -> Iterator[Sequence[Work[Listing, Job]]]:
         assert started.wait(5), "nothing was read while the accounts were still being listed"
-        yield [Work[Listing, Job](target(2), LISTING)]
+        yield [Work(target(2), LISTING)]
 
     printed: list[str] = []
     outcome = fanout.run(
         Watching(),
-        [Work[Listing, Job](target(1), LISTING)],
+        [Work(target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=2,
         more=more(),
@@ -120,7 +120,7 @@ def test_work_found_later_runs_up_to_the_concurrency() -> None:
     printed: list[str] = []
     fanout.run(
         Counting(),
-        [Work[Listing, Job](target(1), LISTING)],
+        [Work(target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=5,
         more=batches(range(2, 20)),
@@ -133,7 +133,7 @@ def test_a_failure_to_find_more_keeps_what_was_found() -> None:
     denied = AccessDeniedError("not allowed", "AccessDeniedException", "listing accounts")
 
     def more() -> Iterator[Sequence[Work[Listing, Job]]]:
-        yield [Work[Listing, Job](target(2), LISTING)]
+        yield [Work(target(2), LISTING)]
         raise denied
 
     printed, outcome = read([1], more())
@@ -156,15 +156,15 @@ def test_an_unexpected_error_finding_more_is_told_in_words() -> None:
 
 def test_finding_more_that_hangs_is_given_up_on_after_the_timeout() -> None:
     def more() -> Iterator[Sequence[Work[Listing, Job]]]:
-        yield [Work[Listing, Job](target(2), LISTING)]
+        yield [Work(target(2), LISTING)]
         time.sleep(3)  # Organizations never answers the next page (in time)
-        yield [Work[Listing, Job](target(3), LISTING)]
+        yield [Work(target(3), LISTING)]
 
     printed: list[str] = []
     began = time.monotonic()
     outcome = fanout.run(
         Accounts(),
-        [Work[Listing, Job](target(1), LISTING)],
+        [Work(target(1), LISTING)],
         lambda jobs: printed.extend(job.job_id for job in jobs),
         concurrency=2,
         call_timeout=0.3,
