@@ -4,6 +4,7 @@ with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)
 """
 
+from backupctl.sandbox.advance import Advance, JobChange
 from backupctl.sandbox.config import DEFAULT_DISABLED_REGIONS, Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
@@ -17,10 +18,12 @@ __all__ = [
     "HOSTILE_STRINGS",
     "KINDS",
     "Account",
+    "Advance",
     "Counters",
     "Dataset",
     "Faults",
     "HostilePlacement",
+    "JobChange",
     "OrganizationalUnit",
     "Sandbox",
     "SandboxConfig",

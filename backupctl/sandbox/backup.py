@@ -26,7 +26,8 @@ _MEMBERS = {"backup": b"BackupJobs", "copy": b"CopyJobs", "restore": b"RestoreJo
 _NOUNS = {"backup": "Backup job", "copy": "Copy job", "restore": "Restore job"}
 _DEFAULT_PAGE = 1000
 _CACHED_QUERIES = 256
-_QueryKey = tuple[str, str, str, tuple[tuple[str, str], ...]]  # kind, scope, region, filters
+# generation, kind, scope, region, filters
+_QueryKey = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
 
 
 class _Position(NamedTuple):
@@ -177,8 +178,14 @@ class BackupService:
         job_filter = parse_filter(kind, params, _invalid)
         scope = self._scope(params.get("accountId"), call)
         page_size = _page_size(params.get("maxResults"))
+        generation = self.runtime.dataset.generation
         digest = paging.query_digest(
-            kind, call.identity.account_id, scope, call.region, job_filter.key
+            kind,
+            call.identity.account_id,
+            scope,
+            call.region,
+            job_filter.key,
+            generation=generation,
         )
         offset, back, token = 0, 0, params.get("nextToken")
         if token is not None:
@@ -186,7 +193,7 @@ class BackupService:
                 offset, back = paging.decode(token, digest)
             except paging.TokenError as error:
                 raise _invalid(f"Invalid NextToken: {error}.") from None
-        jobs = self._matching(kind, scope, call.region, job_filter)
+        jobs = self._matching(kind, scope, call.region, job_filter, generation)
         page = jobs[offset : offset + page_size]
         end = offset + len(page)
         next_token = paging.encode(end, digest) if end < len(jobs) else None
@@ -195,12 +202,14 @@ class BackupService:
             next_token = self._broken_token(call, scope, token, next_token, position)
         return Response(200, _page_body(kind, page, next_token))
 
-    def _matching(self, kind: str, scope: str, region: str, job_filter: JobFilter) -> list[Job]:
+    def _matching(
+        self, kind: str, scope: str, region: str, job_filter: JobFilter, generation: int
+    ) -> list[Job]:
         """The filtered jobs; cached, so paging through them costs a slice per page."""
         jobs = self.runtime.dataset.listing(kind, scope, region)
         if job_filter.empty:
             return jobs
-        key = (kind, scope, region, job_filter.key)
+        key = (generation, kind, scope, region, job_filter.key)
         with self._lock:
             found = self._cache.get(key)
             if found is not None:

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 from types import TracebackType
 
+from backupctl.sandbox.advance import Advance
 from backupctl.sandbox.config import Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
@@ -125,3 +126,9 @@ class Sandbox:
     def warm(self) -> None:
         """Generate every account's jobs now (a benchmark should not time generation)."""
         self.dataset.warm()
+
+    def advance(self, seconds: float) -> Advance:
+        """Move the organization ``seconds`` forward in time: active jobs end, new jobs
+        appear, jobs past 30 days go, and every call serves the new state (NextTokens handed
+        out before are refused as expired). Returns exactly which jobs changed."""
+        return self.dataset.advance(seconds)
