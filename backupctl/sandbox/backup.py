@@ -1,4 +1,5 @@
-"""AWS Backup (rest-json): the List and Describe calls of backup, copy and restore jobs."""
+"""AWS Backup (rest-json): the List and Describe calls of backup, copy and restore jobs, and
+the job summary calls (in ``summary_calls``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from backupctl.sandbox.filters import JobFilter, parse_filter
 from backupctl.sandbox.jobs import Job
 from backupctl.sandbox.models import backup_regions
 from backupctl.sandbox.runtime import Call, Runtime
+from backupctl.sandbox.summary_calls import SummaryCalls, summary_route
 from backupctl.sandbox.wire import Response, ServiceError, rest_json_error
 
 _KINDS = {"backup-jobs": "backup", "copy-jobs": "copy", "restore-jobs": "restore"}
@@ -64,9 +66,13 @@ class BackupService:
         self.runtime = runtime
         self._lock = threading.Lock()
         self._cache: OrderedDict[_QueryKey, list[Job]] = OrderedDict()
+        self._summaries = SummaryCalls(runtime)
 
     def operation(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
         """The operation named by the method and path."""
+        summary = summary_route(method, path)
+        if summary is not None:
+            return summary.operation
         route = _route(path)
         if method != "GET" or route is None:
             return "Unknown"
@@ -113,17 +119,21 @@ class BackupService:
         return rest_json_error(error)
 
     def handle(self, call: Call) -> Response:
-        """Route a request to a List or Describe call."""
+        """Route a request to a List, Describe or job summary call."""
         route = _route(call.url.path)
-        if call.method != "GET" or route is None:
+        summary = summary_route(call.method, call.url.path)
+        if call.method != "GET" or (route is None and summary is None):
             raise ServiceError(
                 404, "UnknownOperationException", "The sandbox does not implement this operation."
             )
-        kind, job_id = route
         caller = call.identity.account_id
         self._check_denied(caller, call)
         if caller in self.runtime.faults.hang_accounts:
             self.runtime.hang()
+        if summary is not None:
+            return self._summaries.answer(summary, call, self._scope)
+        assert route is not None
+        kind, job_id = route
         if job_id is not None:
             return self._describe(kind, job_id, call)
         return self._list(kind, call)
