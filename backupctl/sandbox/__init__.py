@@ -1,4 +1,4 @@
-"""A simulated AWS Organization (Organizations, STS and AWS Backup) over HTTP on loopback.
+"""A simulated AWS Organization (Organizations, STS, AWS Backup and SNS) over HTTP on loopback.
 
 with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)
@@ -11,6 +11,7 @@ from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobset import KINDS, HostilePlacement
 from backupctl.sandbox.organization import Account, OrganizationalUnit
+from backupctl.sandbox.publications import MessageAttribute, Publication
 from backupctl.sandbox.sandbox import Sandbox
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
     "Faults",
     "HostilePlacement",
     "JobChange",
+    "MessageAttribute",
     "OrganizationalUnit",
+    "Publication",
     "Sandbox",
     "SandboxConfig",
 ]

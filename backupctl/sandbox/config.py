@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from backupctl.sandbox.topics import DEFAULT_TOPICS, TOPIC_NAME
+
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
 DEFAULT_DISABLED_REGIONS: tuple[str, ...] = (
@@ -29,6 +31,8 @@ class Faults:
     Account sets take account ids or account names (names are resolved to ids when the
     faults are installed). ``org_token_expires_after`` pages into an Organizations
     listing, the next page's NextToken is refused (as when a token expires mid-listing).
+    ``sns_fail_topics`` (topic ARNs, or names: that topic everywhere) answer Publish with
+    500 InternalError.
     """
 
     latency: float = 0.0
@@ -41,6 +45,7 @@ class Faults:
     cycling_token_accounts: frozenset[str] = frozenset()
     hang_accounts: frozenset[str] = frozenset()
     org_token_expires_after: int | None = None
+    sns_fail_topics: frozenset[str] = frozenset()
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -64,7 +69,8 @@ class SandboxConfig:
     ``now`` anchors the 30 days of jobs (default: when the sandbox is built, to the
     second); ``delegated_admin`` is an account id (or name) that may read the organization
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
-    ``regions`` and ``disabled_regions`` holds data: the data regions win.
+    ``regions`` and ``disabled_regions`` holds data: the data regions win. Every name in
+    ``sns_topics`` is a standard SNS topic in every active account and data region.
     """
 
     seed: int = 7
@@ -80,6 +86,7 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+    sns_topics: tuple[str, ...] = DEFAULT_TOPICS
 
     def __post_init__(self) -> None:
         if self.members < 0:
@@ -88,3 +95,6 @@ class SandboxConfig:
             raise ValueError(f"jobs_per_region must not be negative, not {self.jobs_per_region}")
         if not self.regions:
             raise ValueError("at least one region must hold data")
+        for name in self.sns_topics:
+            if not TOPIC_NAME.match(name):
+                raise ValueError(f"{name!r} is not a standard SNS topic name")

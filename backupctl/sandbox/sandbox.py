@@ -10,6 +10,7 @@ from backupctl.sandbox.advance import Advance
 from backupctl.sandbox.config import Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
+from backupctl.sandbox.publications import Publication
 from backupctl.sandbox.runtime import Runtime
 from backupctl.sandbox.server import SandboxServer
 
@@ -17,7 +18,7 @@ _POLL_INTERVAL = 0.05  # how soon serve_forever notices a stop
 
 
 class Sandbox:
-    """Organizations, STS and AWS Backup for a simulated organization, on 127.0.0.1.
+    """Organizations, STS, AWS Backup and SNS for a simulated organization, on 127.0.0.1.
 
     Use it as a context manager, or call ``start()`` and ``stop()``. Data is generated on
     first use, so starting is fast; ``warm()`` generates it all at once.
@@ -122,6 +123,19 @@ class Sandbox:
     def set_faults(self, faults: Faults) -> None:
         """Change the faults from the next request on; account names are resolved to ids."""
         self._runtime.set_faults(faults)
+
+    @property
+    def topics(self) -> frozenset[str]:
+        """The ARNs of the SNS topics Publish accepts."""
+        return self._runtime.topics
+
+    def published(self, topic_arn: str | None = None) -> tuple[Publication, ...]:
+        """Every message SNS accepted, oldest first; to one topic when ``topic_arn`` is given."""
+        return self._runtime.publications.read(topic_arn)
+
+    def clear_published(self) -> None:
+        """Forget the messages published so far."""
+        self._runtime.publications.clear()
 
     def warm(self) -> None:
         """Generate every account's jobs now (a benchmark should not time generation)."""

@@ -3,8 +3,9 @@ faults, and hands the request to the service.
 
 Admin endpoints, for a benchmark or test that runs the sandbox in another process:
 ``GET /_sandbox/counters``, ``POST /_sandbox/reset`` (zero the counters),
-``POST /_sandbox/warm`` (generate every job now) and ``POST /_sandbox/advance?seconds=N``
-(move the organization forward; answers with the ground truth of what changed).
+``POST /_sandbox/warm`` (generate every job now), ``POST /_sandbox/advance?seconds=N``
+(move the organization forward; answers with the ground truth of what changed) and
+``GET /_sandbox/published`` (every message SNS accepted).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from backupctl.sandbox.backup import BackupService
 from backupctl.sandbox.identity import IdentityError
 from backupctl.sandbox.organizations import OrganizationsService
 from backupctl.sandbox.runtime import Call, Runtime, Service
+from backupctl.sandbox.sns import SnsService
 from backupctl.sandbox.sts import StsService
 from backupctl.sandbox.wire import REST_JSON, Hangup, Response, ServiceError, dumps
 
@@ -48,6 +50,7 @@ class SandboxServer(ThreadingHTTPServer):
                 BackupService(runtime),
                 StsService(runtime),
                 OrganizationsService(runtime),
+                SnsService(runtime),
             )
         }
         self._connections: set[socket.socket] = set()
@@ -130,6 +133,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path == "/_sandbox/warm":
             self.server.runtime.dataset.warm()
             return Response(200, dumps({"warm": True}))
+        if self.command == "GET" and self.path == "/_sandbox/published":
+            published = self.server.runtime.publications.read()
+            return Response(200, dumps([publication.as_json() for publication in published]))
         url = urlsplit(self.path)
         if self.command == "POST" and url.path == "/_sandbox/advance":
             try:
