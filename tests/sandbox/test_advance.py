@@ -14,6 +14,8 @@ from botocore.exceptions import ClientError
 from backupctl.sandbox import KINDS, Advance, Sandbox, SandboxConfig
 
 from .clients import SandboxFactory, client, pages, raw
+from .test_faithfulness import LISTS, assert_faithful
+from .wiremodel import Recorder
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 KEYS = {"backup": "BackupJobId", "copy": "CopyJobId", "restore": "RestoreJobId"}
@@ -197,3 +199,22 @@ def test_an_advance_is_a_value(sandbox_factory: SandboxFactory) -> None:
     assert isinstance(advance, Advance)
     assert advance.changed == advance.settled + advance.progressed
     assert json.loads(json.dumps(advance.as_json())) == advance.as_json()
+
+
+def test_changed_and_new_jobs_match_the_model(sandbox_factory: SandboxFactory) -> None:
+    sandbox = small(sandbox_factory)
+    changes = sandbox.advance(1800).changed + sandbox.advance(2 * 86400).created
+    recorder = Recorder()
+    describe = {
+        "backup": ("describe_backup_job", "BackupJobId"),
+        "copy": ("describe_copy_job", "CopyJobId"),
+        "restore": ("describe_restore_job", "RestoreJobId"),
+    }
+    for change in changes:
+        backup = client(sandbox, "backup", change.account_id, change.region, recorder=recorder)
+        operation, member = describe[change.kind]
+        getattr(backup, operation)(**{member: change.job_id})
+    for operation, member in LISTS:
+        list(pages(client(sandbox, "backup", recorder=recorder), operation, member, MaxResults=500))
+    assert {c.kind for c in changes} == set(KINDS)
+    assert_faithful(recorder)
