@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import signal
 import threading
+import time
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO
 
 import typer
@@ -65,6 +66,23 @@ LargeRecords = Annotated[
         "and ARNs near their limits, 50-character vault names."
     ),
 ]
+SnsTopics = Annotated[
+    list[str] | None,
+    _data(
+        "An SNS topic name, in every active account and data region (repeatable; "
+        "default: backup-alerts).",
+        metavar="NAME",
+    ),
+]
+AdvanceEvery = Annotated[
+    float | None,
+    _data(
+        "Keep the organization in real time: every SECONDS, jobs run, end and appear as "
+        "time has passed.",
+        min=0.1,
+        metavar="SECONDS",
+    ),
+]
 Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
 Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
 Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
@@ -107,6 +125,14 @@ EchoRequest = Annotated[
         "text, as JSON, or as JSON escaped once more."
     ),
 ]
+SnsFailTopic = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="SNS Publish to this topic answers 500 (an ARN, or a name: everywhere).",
+        rich_help_panel=_FAULTS,
+        metavar="TOPIC",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -125,6 +151,8 @@ def sandbox(
     delegated_admin: DelegatedAdmin = None,
     cross_account_monitoring: Monitoring = True,
     large_records: LargeRecords = False,
+    sns_topic: SnsTopics = None,
+    advance_every: AdvanceEvery = None,
     port: Port = 0,
     warm: Warm = False,
     latency: Latency = 0.0,
@@ -143,8 +171,9 @@ def sandbox(
     not_a_job: NotAJob = None,
     not_a_job_mode: NotAJobModeOption = "html",
     echo_request_in_errors: EchoRequest = None,
+    sns_fail_topic: SnsFailTopic = None,
 ) -> None:
-    """Serve a simulated AWS Organization (Organizations, STS, AWS Backup) on 127.0.0.1.
+    """Serve a simulated AWS Organization (Organizations, STS, AWS Backup, SNS) on 127.0.0.1.
 
     Prints the environment a shell needs on stdout, as export lines ready for eval.
 
@@ -175,6 +204,7 @@ def sandbox(
             not_a_job_accounts=accounts(not_a_job),
             not_a_job_mode=not_a_job_mode,
             echo_request_in_errors=echo_request_in_errors,
+            sns_fail_topics=frozenset(sns_fail_topic or ()),
         )
         config = SandboxConfig(
             seed=seed,
@@ -186,6 +216,7 @@ def sandbox(
             delegated_admin=delegated_admin,
             cross_account_monitoring=cross_account_monitoring,
             large_records=large_records,
+            sns_topics=tuple(sns_topic) if sns_topic else SandboxConfig().sns_topics,
             faults=faults,
             port=port,
         )
@@ -202,8 +233,8 @@ def sandbox(
         raise typer.Exit(int(ExitStatus.UNREADABLE)) from None
     try:
         _print_env(server, env.stdout)
-        _describe(server, env.stderr)
-        code = _serve_until_stopped()
+        _describe(server, advance_every, env.stderr)
+        code = _serve_until_stopped(server, advance_every)
     finally:
         server.stop()
     raise typer.Exit(code)
@@ -215,7 +246,7 @@ def _print_env(server: Sandbox, out: TextIO) -> None:
     out.flush()
 
 
-def _describe(server: Sandbox, err: TextIO) -> None:
+def _describe(server: Sandbox, advance_every: float | None, err: TextIO) -> None:
     """A few lines for the person who started it: what is served, and with which faults."""
     dataset, config = server.dataset, server.config
     management = dataset.account(dataset.management_account_id)
@@ -233,6 +264,13 @@ def _describe(server: Sandbox, err: TextIO) -> None:
     ]
     if len(members) <= _LISTED_ACCOUNTS:
         lines += [f"    {acct.id}  {acct.name:<20} {acct.status}" for acct in members]
+    example = f"arn:aws:sns:{dataset.regions[0]}:{dataset.management_account_id}"
+    lines.append(
+        f"  SNS topics {', '.join(config.sns_topics)} in every active account and region, "
+        f"e.g. {example}:{config.sns_topics[0]}"
+    )
+    if advance_every is not None:
+        lines.append(f"  in real time: every {advance_every:g} s, jobs run, end and appear")
     faults = server.faults
     active = {name: value for name, value in vars(faults).items() if _in_force(faults, name)}
     if active:
@@ -255,8 +293,9 @@ def _in_force(faults: Faults, name: str) -> bool:
     return accounts is None or bool(getattr(faults, accounts))
 
 
-def _serve_until_stopped() -> int:
-    """Block until SIGTERM (exit 0) or Ctrl-C (exit 130)."""
+def _serve_until_stopped(server: Sandbox, advance_every: float | None) -> int:
+    """Block until SIGTERM (exit 0) or Ctrl-C (exit 130); with ``advance_every``, move the
+    organization forward by the time that passed, that often."""
     stopped = threading.Event()
     code = [int(ExitStatus.OK)]
 
@@ -264,13 +303,17 @@ def _serve_until_stopped() -> int:
         code[0] = int(ExitStatus.INTERRUPTED if signum == signal.SIGINT else ExitStatus.OK)
         stopped.set()
 
-    if threading.current_thread() is not threading.main_thread():
-        stopped.wait()  # signals reach only the main thread; the caller ends the process
-        return code[0]
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Signals reach only the main thread; elsewhere the caller ends the process.
+    on_main = threading.current_thread() is threading.main_thread()
+    signals = (signal.SIGINT, signal.SIGTERM) if on_main else ()
+    previous = {sig: signal.signal(sig, on_signal) for sig in signals}
+    last = time.monotonic()
     try:
-        while not stopped.wait(0.2):
-            pass
+        while not stopped.wait(min(0.2, advance_every or 0.2)):
+            passed = time.monotonic() - last
+            if advance_every is not None and passed >= advance_every:
+                server.advance(passed)
+                last += passed
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -1,9 +1,10 @@
-"""A simulated AWS Organization (Organizations, STS and AWS Backup) over HTTP on loopback.
+"""A simulated AWS Organization (Organizations, STS, AWS Backup and SNS) over HTTP on loopback.
 
 with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)
 """
 
+from backupctl.sandbox.advance import Advance, JobChange
 from backupctl.sandbox.config import (
     DEFAULT_DISABLED_REGIONS,
     ECHO_MODES,
@@ -20,6 +21,7 @@ from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobset import KINDS, HostilePlacement
 from backupctl.sandbox.organization import Account, OrganizationalUnit
+from backupctl.sandbox.publications import MessageAttribute, Publication
 from backupctl.sandbox.sandbox import Sandbox
 from backupctl.sandbox.wrong_types import WrongType
 
@@ -31,13 +33,17 @@ __all__ = [
     "NOT_A_JOB_MODES",
     "REPEAT_MODES",
     "Account",
+    "Advance",
     "Counters",
     "Dataset",
     "EchoMode",
     "Faults",
     "HostilePlacement",
+    "JobChange",
+    "MessageAttribute",
     "NotAJobMode",
     "OrganizationalUnit",
+    "Publication",
     "RepeatMode",
     "Sandbox",
     "SandboxConfig",

@@ -1,4 +1,5 @@
-"""AWS Backup (rest-json): the List and Describe calls of backup, copy and restore jobs."""
+"""AWS Backup (rest-json): the List and Describe calls of backup, copy and restore jobs, and
+the job summary calls (in ``summary_calls``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from backupctl.sandbox.models import backup_regions
 from backupctl.sandbox.not_a_job import not_a_job
 from backupctl.sandbox.repeats import PageRequest, repeating_page
 from backupctl.sandbox.runtime import Call, Runtime
+from backupctl.sandbox.summary_calls import SummaryCalls, summary_route
 from backupctl.sandbox.wire import Response, ServiceError, rest_json_error
 
 _KINDS = {"backup-jobs": "backup", "copy-jobs": "copy", "restore-jobs": "restore"}
@@ -29,7 +31,8 @@ _MEMBERS = {"backup": b"BackupJobs", "copy": b"CopyJobs", "restore": b"RestoreJo
 _NOUNS = {"backup": "Backup job", "copy": "Copy job", "restore": "Restore job"}
 _DEFAULT_PAGE = 1000
 _CACHED_QUERIES = 256
-_QueryKey = tuple[str, str, str, tuple[tuple[str, str], ...]]  # kind, scope, region, filters
+# generation, kind, scope, region, filters
+_QueryKey = tuple[int, str, str, str, tuple[tuple[str, str], ...]]
 
 
 class _Position(NamedTuple):
@@ -74,9 +77,13 @@ class BackupService:
         self.runtime = runtime
         self._lock = threading.Lock()
         self._cache: OrderedDict[_QueryKey, list[Job]] = OrderedDict()
+        self._summaries = SummaryCalls(runtime)
 
     def operation(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
         """The operation named by the method and path."""
+        summary = summary_route(method, path)
+        if summary is not None:
+            return summary.operation
         route = _route(path)
         if method != "GET" or route is None:
             return "Unknown"
@@ -123,17 +130,21 @@ class BackupService:
         return rest_json_error(error)
 
     def handle(self, call: Call) -> Response:
-        """Route a request to a List or Describe call."""
+        """Route a request to a List, Describe or job summary call."""
         route = _route(call.url.path)
-        if call.method != "GET" or route is None:
+        summary = summary_route(call.method, call.url.path)
+        if call.method != "GET" or (route is None and summary is None):
             raise ServiceError(
                 404, "UnknownOperationException", "The sandbox does not implement this operation."
             )
-        kind, job_id = route
         caller = call.identity.account_id
         self._check_denied(caller, call)
         if caller in self.runtime.faults.hang_accounts:
             self.runtime.hang()
+        if summary is not None:
+            return self._summaries.answer(summary, call, self._scope)
+        assert route is not None
+        kind, job_id = route
         if job_id is not None:
             return self._describe(kind, job_id, call)
         return self._list(kind, call)
@@ -199,8 +210,14 @@ class BackupService:
         job_filter = parse_filter(kind, params, _invalid)
         scope = self._scope(params.get("accountId"), call)
         page_size = _page_size(params.get("maxResults"))
+        generation = self.runtime.dataset.generation
         digest = paging.query_digest(
-            kind, call.identity.account_id, scope, call.region, job_filter.key
+            kind,
+            call.identity.account_id,
+            scope,
+            call.region,
+            job_filter.key,
+            generation=generation,
         )
         offset, back, token = 0, 0, params.get("nextToken")
         if token is not None:
@@ -208,7 +225,7 @@ class BackupService:
                 offset, back = paging.decode(token, digest)
             except paging.TokenError as error:
                 raise _invalid(f"Invalid NextToken: {error}.") from None
-        jobs = self._matching(kind, scope, call.region, job_filter)
+        jobs = self._matching(kind, scope, call.region, job_filter, generation)
         named = _named_accounts(call, scope)
         repeating = self._repeating(kind, named, call, scope)
         if repeating is not None:
@@ -254,12 +271,14 @@ class BackupService:
             runtime.fault("wrong_type", mistyped)
         return members
 
-    def _matching(self, kind: str, scope: str, region: str, job_filter: JobFilter) -> list[Job]:
+    def _matching(
+        self, kind: str, scope: str, region: str, job_filter: JobFilter, generation: int
+    ) -> list[Job]:
         """The filtered jobs; cached, so paging through them costs a slice per page."""
         jobs = self.runtime.dataset.listing(kind, scope, region)
         if job_filter.empty:
             return jobs
-        key = (kind, scope, region, job_filter.key)
+        key = (generation, kind, scope, region, job_filter.key)
         with self._lock:
             found = self._cache.get(key)
             if found is not None:

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
 
+from backupctl.sandbox.topics import DEFAULT_TOPICS, TOPIC_NAME
+
 RepeatMode = Literal["replay", "overlap", "token_returns"]
 NotAJobMode = Literal["html", "truncated", "empty"]
 EchoMode = Literal["http", "json", "escaped"]
 REPEAT_MODES: tuple[RepeatMode, ...] = get_args(RepeatMode)
 NOT_A_JOB_MODES: tuple[NotAJobMode, ...] = get_args(NotAJobMode)
 ECHO_MODES: tuple[EchoMode, ...] = get_args(EchoMode)
+
 
 # Real opt-in regions: AWS answers them with "The security token included in the request is
 # invalid." until the account enables them, and so does the sandbox.
@@ -46,6 +49,8 @@ class Faults:
     Describe with a 200 that is not a job, as ``not_a_job_mode`` says (see ``not_a_job``).
     ``echo_request_in_errors`` puts the request as received, secrets and all, in the
     Message of every error, in the form it names (see ``echo``).
+    ``sns_fail_topics`` (topic ARNs, or names: that topic everywhere) answer Publish with
+    500 InternalError.
     """
 
     latency: float = 0.0
@@ -64,6 +69,7 @@ class Faults:
     not_a_job_accounts: frozenset[str] = frozenset()
     not_a_job_mode: NotAJobMode = "html"
     echo_request_in_errors: EchoMode | None = None
+    sns_fail_topics: frozenset[str] = frozenset()
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -99,7 +105,8 @@ class SandboxConfig:
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
     ``regions`` and ``disabled_regions`` holds data: the data regions win.
     ``large_records`` makes records as large as AWS's get (see ``large_records``): the same
-    jobs, with long status messages, names, ARNs and vault names.
+    jobs, with long status messages, names, ARNs and vault names. Every name in
+    ``sns_topics`` is a standard SNS topic in every active account and data region.
     """
 
     seed: int = 7
@@ -116,6 +123,7 @@ class SandboxConfig:
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
     large_records: bool = False
+    sns_topics: tuple[str, ...] = DEFAULT_TOPICS
 
     def __post_init__(self) -> None:
         if self.members < 0:
@@ -124,3 +132,6 @@ class SandboxConfig:
             raise ValueError(f"jobs_per_region must not be negative, not {self.jobs_per_region}")
         if not self.regions:
             raise ValueError("at least one region must hold data")
+        for name in self.sns_topics:
+            if not TOPIC_NAME.match(name):
+                raise ValueError(f"{name!r} is not a standard SNS topic name")

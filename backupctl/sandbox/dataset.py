@@ -1,13 +1,15 @@
-"""The sandbox's data set: the organization, and its jobs generated lazily and cached."""
+"""The sandbox's data set: the organization, and its jobs generated lazily and cached, then
+moved forward in time by ``advance``."""
 
 from __future__ import annotations
 
 import heapq
 import json
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from backupctl.sandbox.advance import Advance, Timeline
 from backupctl.sandbox.config import SandboxConfig
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobs import Job
@@ -30,7 +32,11 @@ class Dataset:
 
     def __init__(self, config: SandboxConfig, now: datetime) -> None:
         self.config = config
-        self.now = now
+        self.now = now  # moved on by advance()
+        self.generated_at = now  # what the generator's 30 days end at
+        self.generation = 0  # how many times advance() has moved the jobs
+        self.advances: list[Advance] = []
+        self._timeline = Timeline(config.seed, now.timestamp())
         self.organization = build_organization(config.seed, config.members, now)
         self.regions: tuple[str, ...] = tuple(dict.fromkeys(config.regions))
         self._lock = threading.Lock()
@@ -98,7 +104,7 @@ class Dataset:
             region,
             self.regions,
             self.config.jobs_per_region,
-            self.now.timestamp(),
+            self.generated_at.timestamp(),
             central,
             self._hostile_slots.get((account.id, region), ()),
             self.config.large_records,
@@ -109,11 +115,12 @@ class Dataset:
         if scope != "*":
             return self.jobset(scope, region).jobs[kind]
         key = (kind, region)
-        merged = self._merged.get(key)
+        cache = self._merged  # advance() replaces it: a merge it outdates is not kept
+        merged = cache.get(key)
         if merged is None:
             parts = [self.jobset(acct.id, region).jobs[kind] for acct in self.active_accounts]
             merged = list(heapq.merge(*parts, key=lambda job: job.sort_key))
-            self._merged[key] = merged
+            cache[key] = merged
         return merged
 
     def job(self, kind: str, account_id: str, region: str, job_id: str) -> Job | None:
@@ -141,6 +148,29 @@ class Dataset:
             for region in self.regions:
                 placements.extend(self.jobset(acct.id, region).hostile)
         return placements
+
+    def advance(self, seconds: float) -> Advance:
+        """Move ``now`` forward: active jobs run and end, new jobs appear, jobs past 30 days
+        go (see ``advance``). Returns exactly which jobs changed; NextTokens handed out
+        before are refused as expired from now on."""
+        if not seconds > 0:
+            raise ValueError(f"seconds must be positive, not {seconds}")
+        self.warm()  # every job set moves; one generated later would start at generation
+        with self._lock:
+            start, end = self.now, self.now + timedelta(seconds=seconds)
+            moved, changes = self._timeline.advance(
+                self._jobsets, start.timestamp(), end.timestamp()
+            )
+            advance = Advance(
+                start=start,
+                end=end,
+                generation=self.generation + 1,
+                **{name: tuple(found) for name, found in changes.items()},
+            )
+            self._jobsets, self._merged = moved, {}
+            self.now, self.generation = end, advance.generation
+            self.advances.append(advance)
+        return advance
 
     def warm(self) -> None:
         """Generate every account and region now rather than on first request."""

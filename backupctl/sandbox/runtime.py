@@ -1,4 +1,5 @@
-"""State the services share: data, keys, faults in force, counters, and the stop signal."""
+"""State the services share: data, keys, faults in force, counters, SNS topics and what
+was published to them, and the stop signal."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from backupctl.sandbox.config import Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.identity import Identity, Keys
+from backupctl.sandbox.publications import PublicationLog
+from backupctl.sandbox.topics import resolve_topics, topic_arns
 from backupctl.sandbox.wire import Hangup, Response, ServiceError
 from backupctl.sandbox.wrong_types import WrongTypes
 
@@ -86,6 +89,10 @@ class Runtime:
         self.keys = Keys(config.seed, dataset.organization)
         self.counters = Counters()
         self.wrong_types = WrongTypes(dataset)
+        self.topics = topic_arns(
+            (acct.id for acct in dataset.active_accounts), dataset.regions, config.sns_topics
+        )
+        self.publications = PublicationLog()
         self.stopping = threading.Event()
         self._released = threading.Event()  # set when the hangs in progress may end
         self._lock = threading.Lock()
@@ -102,12 +109,14 @@ class Runtime:
         return self._faults
 
     def set_faults(self, faults: Faults) -> None:
-        """Put ``faults`` in force from the next request on."""
+        """Put ``faults`` in force from the next request on; account names become ids and
+        topic names become ARNs."""
         resolve = self.dataset.organization.resolve
         changes: dict[str, Any] = {
             name: frozenset(resolve(ref) for ref in getattr(faults, name))
             for name in _ACCOUNT_FAULTS
         }
+        changes["sns_fail_topics"] = resolve_topics(faults.sns_fail_topics, self.topics)
         resolved = dataclasses.replace(faults, **changes)
         with self._lock:
             self._faults = resolved

@@ -6,10 +6,12 @@ import threading
 from datetime import UTC, datetime
 from types import TracebackType
 
+from backupctl.sandbox.advance import Advance
 from backupctl.sandbox.config import Faults, SandboxConfig
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
 from backupctl.sandbox.jobset import KINDS
+from backupctl.sandbox.publications import Publication
 from backupctl.sandbox.runtime import Runtime
 from backupctl.sandbox.server import SandboxServer
 from backupctl.sandbox.wrong_types import WrongType
@@ -18,7 +20,7 @@ _POLL_INTERVAL = 0.05  # how soon serve_forever notices a stop
 
 
 class Sandbox:
-    """Organizations, STS and AWS Backup for a simulated organization, on 127.0.0.1.
+    """Organizations, STS, AWS Backup and SNS for a simulated organization, on 127.0.0.1.
 
     Use it as a context manager, or call ``start()`` and ``stop()``. Data is generated on
     first use, so starting is fast; ``warm()`` generates it all at once.
@@ -133,6 +135,25 @@ class Sandbox:
         seed = self._runtime.faults.seed
         return list(self._runtime.wrong_types.of_listing(seed, kind, account_id, region).values())
 
+    @property
+    def topics(self) -> frozenset[str]:
+        """The ARNs of the SNS topics Publish accepts."""
+        return self._runtime.topics
+
+    def published(self, topic_arn: str | None = None) -> tuple[Publication, ...]:
+        """Every message SNS accepted, oldest first; to one topic when ``topic_arn`` is given."""
+        return self._runtime.publications.read(topic_arn)
+
+    def clear_published(self) -> None:
+        """Forget the messages published so far."""
+        self._runtime.publications.clear()
+
     def warm(self) -> None:
         """Generate every account's jobs now (a benchmark should not time generation)."""
         self.dataset.warm()
+
+    def advance(self, seconds: float) -> Advance:
+        """Move the organization ``seconds`` forward in time: active jobs end, new jobs
+        appear, jobs past 30 days go, and every call serves the new state (NextTokens handed
+        out before are refused as expired). Returns exactly which jobs changed."""
+        return self.dataset.advance(seconds)

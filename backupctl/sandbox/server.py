@@ -1,9 +1,11 @@
 """The HTTP server: reads the SigV4 credential scope, identifies the caller, injects
 faults, and hands the request to the service.
 
-Admin endpoints, for a benchmark that runs the sandbox in another process:
-``GET /_sandbox/counters``, ``POST /_sandbox/reset`` (zero the counters) and
-``POST /_sandbox/warm`` (generate every job now).
+Admin endpoints, for a benchmark or test that runs the sandbox in another process:
+``GET /_sandbox/counters``, ``POST /_sandbox/reset`` (zero the counters),
+``POST /_sandbox/warm`` (generate every job now), ``POST /_sandbox/advance?seconds=N``
+(move the organization forward; answers with the ground truth of what changed) and
+``GET /_sandbox/published`` (every message SNS accepted).
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import uuid
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from backupctl.sandbox.backup import BackupService
 from backupctl.sandbox.echo import ReceivedRequest, echoed
 from backupctl.sandbox.identity import IdentityError
 from backupctl.sandbox.organizations import OrganizationsService
 from backupctl.sandbox.runtime import Call, Runtime, Service
+from backupctl.sandbox.sns import SnsService
 from backupctl.sandbox.sts import StsService
 from backupctl.sandbox.wire import REST_JSON, Hangup, Response, ServiceError, dumps
 
@@ -48,6 +51,7 @@ class SandboxServer(ThreadingHTTPServer):
                 BackupService(runtime),
                 StsService(runtime),
                 OrganizationsService(runtime),
+                SnsService(runtime),
             )
         }
         self._connections: set[socket.socket] = set()
@@ -130,6 +134,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path == "/_sandbox/warm":
             self.server.runtime.dataset.warm()
             return Response(200, dumps({"warm": True}))
+        if self.command == "GET" and self.path == "/_sandbox/published":
+            published = self.server.runtime.publications.read()
+            return Response(200, dumps([publication.as_json() for publication in published]))
+        url = urlsplit(self.path)
+        if self.command == "POST" and url.path == "/_sandbox/advance":
+            try:
+                seconds = float(dict(parse_qsl(url.query)).get("seconds", ""))
+                advance = self.server.runtime.dataset.advance(seconds)
+            except ValueError as error:
+                return Response(400, dumps({"message": f"cannot advance: {error}"}))
+            return Response(200, dumps(advance.as_json()))
         return Response(404, dumps({"message": f"no admin endpoint {self.command} {self.path}"}))
 
     def _dispatch(self, body: bytes) -> Response:

@@ -12,6 +12,7 @@ REST_JSON = "application/json"
 JSON_11 = "application/x-amz-json-1.1"
 XML = "text/xml"
 STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
+SNS_NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/"
 
 
 @dataclass
@@ -106,10 +107,12 @@ def xml_elements(value: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def query_response(operation: str, result: dict[str, Any], request_id: str) -> Response:
-    """An STS response: ``<OpResponse><OpResult>…</OpResult><ResponseMetadata>…``."""
+def query_response(
+    operation: str, result: dict[str, Any], request_id: str, namespace: str = STS_NAMESPACE
+) -> Response:
+    """A query-protocol (STS, SNS) response: ``<OpResponse><OpResult>…</OpResult>…``."""
     body = (
-        f'<{operation}Response xmlns="{STS_NAMESPACE}">'
+        f'<{operation}Response xmlns="{namespace}">'
         f"<{operation}Result>{xml_elements(result)}</{operation}Result>"
         f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
         f"</{operation}Response>"
@@ -117,10 +120,10 @@ def query_response(operation: str, result: dict[str, Any], request_id: str) -> R
     return Response(200, body.encode(), XML)
 
 
-def query_error(error: ServiceError, request_id: str) -> Response:
-    """An STS error: ``<ErrorResponse><Error><Type/><Code/><Message/></Error>…``."""
+def query_error(error: ServiceError, request_id: str, namespace: str = STS_NAMESPACE) -> Response:
+    """A query-protocol error: ``<ErrorResponse><Error><Type/><Code/><Message/></Error>…``."""
     body = (
-        f'<ErrorResponse xmlns="{STS_NAMESPACE}"><Error>'
+        f'<ErrorResponse xmlns="{namespace}"><Error>'
         f"<Type>{'Sender' if error.sender else 'Receiver'}</Type>"
         f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
         f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"

@@ -7,12 +7,14 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from typing import IO, get_args
+from typing import IO, Any, get_args
 
 import boto3
 import pytest
 import typer
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
@@ -150,7 +152,8 @@ def test_help_lists_the_options() -> None:
                    "--error-rate", "--deny-assume-role", "--deny-backup", "--credential-ttl",
                    "--looping-token", "--cycling-token", "--hang", "--repeating-pages",
                    "--repeating-pages-mode", "--wrong-types", "--not-a-job", "--not-a-job-mode",
-                   "--echo-request-in-errors", "--large-records"):  # fmt: skip
+                   "--echo-request-in-errors", "--large-records", "--sns-topic",
+                   "--sns-fail-topic", "--advance-every"):  # fmt: skip
         assert option in result.stdout
     assert "replay|overlap|token_returns" in result.stdout
 
@@ -218,3 +221,47 @@ def test_bad_answers_and_large_records_are_served_from_the_command_line() -> Non
                       "not_a_job_mode=empty", "echo_request_in_errors=escaped",
                       "large records"):  # fmt: skip
         assert described in stderr
+
+
+def test_sns_topics_their_fault_and_a_clock_that_moves() -> None:
+    args = ["--members", "1", "--jobs-per-region", "40", "--sns-topic", "reports",
+            "--sns-topic", "alerts", "--sns-fail-topic", "alerts",
+            "--advance-every", "0.2"]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", APP, "sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert process.stdout is not None
+        exports = read_exports(process.stdout)
+        management = exports["AWS_ACCESS_KEY_ID"][4:16]
+        settings: dict[str, Any] = {
+            "endpoint_url": exports["AWS_ENDPOINT_URL"],
+            "region_name": exports["AWS_REGION"],
+            "aws_access_key_id": exports["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": exports["AWS_SECRET_ACCESS_KEY"],
+            "config": Config(retries={"total_max_attempts": 1}),
+        }
+        sns = boto3.client("sns", **settings)
+        arn = f"arn:aws:sns:{exports['AWS_REGION']}:{management}"
+        assert sns.publish(TopicArn=f"{arn}:reports", Message="m")["MessageId"]
+        with pytest.raises(ClientError) as raised:
+            sns.publish(TopicArn=f"{arn}:alerts", Message="m")
+        assert raised.value.response["Error"]["Code"] == "InternalError"
+        backup = boto3.client("backup", **settings)
+        token = backup.list_backup_jobs(MaxResults=2)["NextToken"]
+        time.sleep(0.6)  # the organization moved on: a token from before has expired
+        with pytest.raises(ClientError) as raised:
+            backup.list_backup_jobs(MaxResults=2, NextToken=token)
+        assert "expired" in raised.value.response["Error"]["Message"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    topics = f"SNS topics reports, alerts in every active account and region, e.g. {arn}:reports"
+    assert topics in stderr
+    assert "in real time: every 0.2 s" in stderr
+    assert "sns_fail_topics=" in stderr

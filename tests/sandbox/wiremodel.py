@@ -22,7 +22,16 @@ _GENERIC_ERRORS = {
     "UnknownOperationException",
     "TooManyRequestsException",
 }
-_STS_NS = "{https://sts.amazonaws.com/doc/2011-06-15/}"
+# Errors the query-protocol front ends (STS, SNS) answer with that no service model lists.
+_GENERIC_QUERY_ERRORS = {
+    "AccessDenied",
+    "ValidationError",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "Throttling",
+    "InternalFailure",
+    "InvalidAction",
+}
 
 
 def model(service: str) -> dict[str, Any]:
@@ -30,6 +39,15 @@ def model(service: str) -> dict[str, Any]:
     if service not in _MODELS:
         _MODELS[service] = _LOADER.load_service_model(service, "service-2")
     return _MODELS[service]
+
+
+def _query(service: str) -> bool:
+    return bool(model(service)["metadata"]["protocol"] == "query")
+
+
+def _ns(service: str) -> str:
+    """The XML namespace of a query-protocol service, as ElementTree writes it in tags."""
+    return "{" + str(model(service)["metadata"]["xmlNamespace"]) + "}"
 
 
 def check_json(service: str, shape_name: str, value: Any, path: str = "$") -> list[str]:
@@ -94,7 +112,7 @@ def check_xml(service: str, shape_name: str, element: ET.Element, path: str = ""
     if kind == "structure":
         problems: list[str] = []
         for child in element:
-            name = child.tag.removeprefix(_STS_NS)
+            name = child.tag.removeprefix(_ns(service))
             if name not in shape["members"]:
                 problems.append(f"{path}/{name}: not a member of {shape_name}")
             else:
@@ -171,11 +189,12 @@ def check_response(captured: Captured) -> list[str]:
     op = model(service)["operations"][operation]
     if captured.status >= 300:
         return _check_error(captured)
-    if service == "sts":
+    if _query(service):
+        ns = _ns(service)
         root = ET.fromstring(captured.body)
-        if root.tag != f"{_STS_NS}{operation}Response":
+        if root.tag != f"{ns}{operation}Response":
             return [f"root element {root.tag}"]
-        result = root.find(f"{_STS_NS}{op['output']['resultWrapper']}")
+        result = root.find(f"{ns}{op['output']['resultWrapper']}")
         if result is None:
             return ["no result wrapper"]
         return check_xml(service, op["output"]["shape"], result)
@@ -184,14 +203,23 @@ def check_response(captured: Captured) -> list[str]:
 
 def _check_error(captured: Captured) -> list[str]:
     service = captured.service
-    if service == "sts":
+    if _query(service):
+        ns = _ns(service)
         root = ET.fromstring(captured.body)
-        error = root.find(f"{_STS_NS}Error")
-        if root.tag != f"{_STS_NS}ErrorResponse" or error is None:
+        error = root.find(f"{ns}Error")
+        if root.tag != f"{ns}ErrorResponse" or error is None:
             return ["not an ErrorResponse document"]
-        children = [child.tag.removeprefix(_STS_NS) for child in error]
-        request_id = root.find(f"{_STS_NS}RequestId")
+        children = [child.tag.removeprefix(ns) for child in error]
+        request_id = root.find(f"{ns}RequestId")
         problems = [] if children == ["Type", "Code", "Message"] else [f"Error has {children}"]
+        code = error.findtext(f"{ns}Code") or ""
+        modelled = {
+            shape.get("error", {}).get("code", name)
+            for name, shape in model(service)["shapes"].items()
+            if shape.get("exception")
+        }
+        if code not in modelled | _GENERIC_QUERY_ERRORS:
+            problems.append(f"{code} is neither modelled nor a known front-end error")
         return problems + ([] if request_id is not None else ["no RequestId"])
     body = json.loads(captured.body)
     if service == "backup":
