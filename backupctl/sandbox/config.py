@@ -65,6 +65,14 @@ class SandboxConfig:
     second); ``delegated_admin`` is an account id (or name) that may read the organization
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
     ``regions`` and ``disabled_regions`` holds data: the data regions win.
+
+    The gaps the sandbox makes on purpose, for the whole organization, spread over its
+    accounts and regions (``Dataset.gaps()`` records them): ``stopped_resources`` stop
+    getting backups inside the 30 days, ``stopped_long_ago`` before them (only
+    ListProtectedResources still shows those); ``missing_copies`` completed backups lack
+    their copy to one destination, ``failed_copies`` have one that ended FAILED (PARTIAL
+    for a composite). ``failing_resources`` are not gaps: their backups fail from some
+    moment on, so a gap report must tell them apart. Zero turns each off.
     """
 
     seed: int = 7
@@ -80,11 +88,24 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+    stopped_resources: int = 3
+    stopped_long_ago: int = 2
+    missing_copies: int = 4
+    failed_copies: int = 4
+    failing_resources: int = 3
 
     def __post_init__(self) -> None:
-        if self.members < 0:
-            raise ValueError(f"members must not be negative, not {self.members}")
-        if self.jobs_per_region < 0:
-            raise ValueError(f"jobs_per_region must not be negative, not {self.jobs_per_region}")
+        for name in (
+            "members",
+            "jobs_per_region",
+            "stopped_resources",
+            "stopped_long_ago",
+            "missing_copies",
+            "failed_copies",
+            "failing_resources",
+        ):
+            value = getattr(self, name)
+            if value < 0:
+                raise ValueError(f"{name} must not be negative, not {value}")
         if not self.regions:
             raise ValueError("at least one region must hold data")

@@ -1,4 +1,8 @@
-"""The sandbox's data set: the organization, and its jobs generated lazily and cached."""
+"""The sandbox's data set: the organization, and its jobs generated lazily and cached.
+
+Also what each account holds in each region beside its jobs (plans, protected resources,
+recovery points), and the record of the gaps the sandbox made on purpose.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from backupctl.sandbox.config import SandboxConfig
+from backupctl.sandbox.fates import GapQuota, spread_quotas
+from backupctl.sandbox.gaps import Gaps
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobs import Job
 from backupctl.sandbox.jobset import (
@@ -43,6 +49,12 @@ class Dataset:
             slot: tuple(range(position, len(HOSTILE_STRINGS), len(slots)))
             for position, slot in enumerate(slots)
         }
+        copy_hosts = [
+            slots[index % len(slots)]
+            for index in range(len(HOSTILE_STRINGS))
+            if KINDS[index % len(KINDS)] == "copy"
+        ]
+        self._quotas = spread_quotas(config, slots, copy_hosts)
 
     @property
     def management_account_id(self) -> str:
@@ -101,6 +113,7 @@ class Dataset:
             self.now.timestamp(),
             central,
             self._hostile_slots.get((account.id, region), ()),
+            self._quotas.get((account.id, region), GapQuota()),
         )
 
     def listing(self, kind: str, scope: str, region: str) -> list[Job]:
@@ -140,6 +153,16 @@ class Dataset:
             for region in self.regions:
                 placements.extend(self.jobset(acct.id, region).hostile)
         return placements
+
+    def gaps(self) -> Gaps:
+        """Every gap the data set holds, and every resource failing on purpose (generates
+        every account and region): what ``report gaps`` must find, and must not."""
+        self.warm()
+        found = Gaps()
+        for acct in self.active_accounts:
+            for region in self.regions:
+                found += self.jobset(acct.id, region).gaps
+        return found
 
     def warm(self) -> None:
         """Generate every account and region now rather than on first request."""
