@@ -1,7 +1,10 @@
 """AWS Backup (rest-json): routes each request by method and path to the calls the sandbox
 serves, after the faults that apply to every Backup call.
 
-Jobs (``backup_jobs``): List and Describe of backup, copy and restore jobs.
+Jobs (``backup_jobs``): List and Describe of backup, copy and restore jobs. Plans
+(``backup_plans``): ListBackupPlans, GetBackupPlan, ListBackupPlanVersions,
+ListBackupSelections, GetBackupSelection. Resources (``backup_resources``):
+ListProtectedResources, DescribeRecoveryPoint.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from backupctl.sandbox.backup_jobs import JobRoutes
+from backupctl.sandbox.backup_plans import PlanRoutes
+from backupctl.sandbox.backup_resources import ResourceRoutes
 from backupctl.sandbox.backup_wire import check_reachable
 from backupctl.sandbox.models import backup_regions
 from backupctl.sandbox.runtime import Call, Runtime
@@ -26,6 +31,13 @@ _PATHS = (
     ("DescribeCopyJob", f"/copy-jobs/{_SEGMENT}"),
     ("ListRestoreJobs", "/restore-jobs/"),
     ("DescribeRestoreJob", f"/restore-jobs/{_SEGMENT}"),
+    ("ListBackupPlans", "/backup/plans/"),
+    ("GetBackupPlan", f"/backup/plans/{_SEGMENT}/?"),
+    ("ListBackupPlanVersions", f"/backup/plans/{_SEGMENT}/versions/?"),
+    ("ListBackupSelections", f"/backup/plans/{_SEGMENT}/selections/?"),
+    ("GetBackupSelection", f"/backup/plans/{_SEGMENT}/selections/{_SEGMENT}/?"),
+    ("ListProtectedResources", "/resources/"),
+    ("DescribeRecoveryPoint", f"/backup-vaults/{_SEGMENT}/recovery-points/{_SEGMENT}/?"),
 )
 _ROUTES = tuple((operation, re.compile(path)) for operation, path in _PATHS)
 
@@ -48,7 +60,7 @@ class BackupService:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        jobs = JobRoutes(runtime)
+        jobs, plans, resources = JobRoutes(runtime), PlanRoutes(runtime), ResourceRoutes(runtime)
         self._handlers: dict[str, Handler] = {
             "ListBackupJobs": jobs.list_jobs,
             "ListCopyJobs": jobs.list_jobs,
@@ -56,6 +68,13 @@ class BackupService:
             "DescribeBackupJob": jobs.describe_job,
             "DescribeCopyJob": jobs.describe_job,
             "DescribeRestoreJob": jobs.describe_job,
+            "ListBackupPlans": plans.list_plans,
+            "GetBackupPlan": plans.get_plan,
+            "ListBackupPlanVersions": plans.list_versions,
+            "ListBackupSelections": plans.list_selections,
+            "GetBackupSelection": plans.get_selection,
+            "ListProtectedResources": resources.list_protected,
+            "DescribeRecoveryPoint": resources.describe_recovery_point,
         }
 
     def operation(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str:
