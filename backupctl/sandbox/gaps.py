@@ -180,8 +180,8 @@ def _failing(estate: Estate, backups: list[Job], latest: dict[str, Job]) -> list
         if protection.failing_since is None:
             continue
         arn = protection.resource.arn
-        newest = min((job for job in backups if job.record["ResourceArn"] == arn),
-                     key=lambda job: job.sort_key)  # fmt: skip
+        mine = [job for job in backups if job.record["ResourceArn"] == arn]
+        newest = min(mine, key=lambda job: job.sort_key)
         last = latest.get(arn)
         found.append(
             FailingResource(

@@ -187,12 +187,12 @@ def test_every_scheduled_run_whose_window_closed_has_its_job(sandbox: Sandbox) -
 def test_every_job_names_a_plan_version_get_backup_plan_answers(sandbox: Sandbox) -> None:
     for account, region in targets(sandbox):
         data = served(sandbox, account, region)
-        creators = {
-            (job["CreatedBy"]["BackupPlanId"], job["CreatedBy"]["BackupPlanVersion"],
-             job["CreatedBy"]["BackupRuleId"]): job["CreatedBy"]
-            for job in data.backups + data.copies
-            if "BackupPlanId" in job.get("CreatedBy", {})
-        }  # fmt: skip
+        creators: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for job in data.backups + data.copies:
+            made_by = job.get("CreatedBy", {})
+            if "BackupPlanId" in made_by:
+                plan, version = made_by["BackupPlanId"], made_by["BackupPlanVersion"]
+                creators[(plan, version, made_by["BackupRuleId"])] = made_by
         for created_by in creators.values():
             rule = data.rule(created_by)
             assert rule["RuleName"] == created_by["BackupRuleName"]
@@ -233,10 +233,9 @@ def test_the_counts_are_the_configs(
     failed = {gap.backup_job_id for gap in gaps.copies if gap.copy_state == "FAILED"}
     assert len(failed) >= config["failed_copies"]
     assert len(gaps.failing) == config["failing_resources"]
-    for account, region in targets(server):
-        data = served(server, account, region)
-        here = {gap.resource_arn for gap in gaps.stopped if gap.region == region
-                and gap.account_id == account}  # fmt: skip
+    for target in targets(server):
+        data = served(server, *target)
+        here = {g.resource_arn for g in gaps.stopped if (g.account_id, g.region) == target}
         assert stopped(data) == here
 
 
