@@ -24,6 +24,7 @@ EchoMode = Literal["http", "json", "escaped"]
 
 _FAULTS = "Faults (account options take an account id or name, and repeat)"
 _DATA = "Data set"
+_GAPS = "Gaps made on purpose, for report gaps (over the whole organization)"
 _LISTED_ACCOUNTS = 20  # past this, the description counts accounts instead of listing them
 # A mode is described only when the accounts it applies to are set.
 _MODE_ACCOUNTS = {
@@ -42,6 +43,10 @@ def _fault(help_: str, **extra: Any) -> Any:
     return typer.Option(help=help_, rich_help_panel=_FAULTS, **extra)
 
 
+def _gap(help_: str) -> Any:
+    return typer.Option(help=help_, rich_help_panel=_GAPS, min=0)
+
+
 def _accounts(help_: str) -> Any:
     return typer.Option(help=help_, rich_help_panel=_FAULTS, metavar="ACCOUNT")
 
@@ -52,7 +57,7 @@ Regions = Annotated[
     list[str] | None,
     _data("A region holding data (repeatable). [default: us-east-1, eu-west-1]", metavar="REGION"),
 ]
-JobsPerRegion = Annotated[int, _data("Jobs per account and region.", min=0)]
+JobsPerRegion = Annotated[int, _data("About this many jobs per account and region.", min=0)]
 RoleName = Annotated[str, _data("The role AssumeRole accepts.")]
 ExternalId = Annotated[str | None, _data("The external id AssumeRole requires.")]
 DelegatedAdmin = Annotated[
@@ -96,6 +101,18 @@ DenyBackup = Annotated[Accounts, _accounts("Backup calls for this account are re
 LoopingToken = Annotated[Accounts, _accounts("ListBackupJobs repeats its NextToken forever.")]
 CyclingToken = Annotated[Accounts, _accounts("ListBackupJobs tokens cycle A, B, A.")]
 Hang = Annotated[Accounts, _accounts("Backup calls for this account never answer.")]
+StoppedResources = Annotated[int, _gap("Resources whose backups stop inside the 30 days.")]
+StoppedLongAgo = Annotated[
+    int, _gap("Resources whose backups stopped before the 30 days (ListProtectedResources only).")
+]
+MissingCopies = Annotated[int, _gap("Completed backups whose copy to one destination never ran.")]
+FailedCopies = Annotated[int, _gap("Copies that end FAILED (a composite's: PARTIAL).")]
+FailingResources = Annotated[
+    int, _gap("Resources whose backups fail from some moment on: failures, not gaps.")
+]
+Gaps = Annotated[
+    bool, typer.Option(help="Make the gaps above; --no-gaps makes none.", rich_help_panel=_GAPS)
+]
 OrgTokenExpiresAfter = Annotated[
     int | None, _fault("Organizations refuses the NextToken after this many pages.", min=1)
 ]
@@ -172,12 +189,25 @@ def sandbox(
     not_a_job_mode: NotAJobModeOption = "html",
     echo_request_in_errors: EchoRequest = None,
     sns_fail_topic: SnsFailTopic = None,
+    stopped_resources: StoppedResources = 3,
+    stopped_long_ago: StoppedLongAgo = 2,
+    missing_copies: MissingCopies = 4,
+    failed_copies: FailedCopies = 4,
+    failing_resources: FailingResources = 3,
+    gaps: Gaps = True,
 ) -> None:
     """Serve a simulated AWS Organization (Organizations, STS, AWS Backup, SNS) on 127.0.0.1.
 
     Prints the environment a shell needs on stdout, as export lines ready for eval.
 
     Describes the organization on stderr, and serves until Ctrl-C or SIGTERM.
+
+    AWS Backup serves 30 days of backup, copy and restore jobs (List, Describe) made by
+    each account's backup plans on their schedules; the plans, their versions and
+    selections (ListBackupPlans, GetBackupPlan, ListBackupPlanVersions,
+    ListBackupSelections, GetBackupSelection); ListProtectedResources and
+    DescribeRecoveryPoint. Some resources stop being backed up and some copies never run
+    or fail, on purpose, for report gaps.
     """
     from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 
@@ -219,6 +249,11 @@ def sandbox(
             sns_topics=tuple(sns_topic) if sns_topic else SandboxConfig().sns_topics,
             faults=faults,
             port=port,
+            stopped_resources=stopped_resources if gaps else 0,
+            stopped_long_ago=stopped_long_ago if gaps else 0,
+            missing_copies=missing_copies if gaps else 0,
+            failed_copies=failed_copies if gaps else 0,
+            failing_resources=failing_resources if gaps else 0,
         )
         server = Sandbox(config)
     except ValueError as error:
@@ -262,6 +297,13 @@ def _describe(server: Sandbox, advance_every: float | None, err: TextIO) -> None
         f"  role {config.role_name}"
         + (f" (external id required: {config.external_id})" if config.external_id else ""),
     ]
+    stopped = config.stopped_resources + config.stopped_long_ago
+    if stopped or config.missing_copies or config.failed_copies or config.failing_resources:
+        lines.append(
+            f"  gaps on purpose: {stopped} resources stopped ({config.stopped_long_ago} before "
+            f"the 30 days), {config.missing_copies} copies missing, {config.failed_copies} "
+            f"failed; {config.failing_resources} resources failing (not gaps)"
+        )
     if len(members) <= _LISTED_ACCOUNTS:
         lines += [f"    {acct.id}  {acct.name:<20} {acct.status}" for acct in members]
     example = f"arn:aws:sns:{dataset.regions[0]}:{dataset.management_account_id}"

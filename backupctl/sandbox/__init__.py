@@ -2,6 +2,7 @@
 
 with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)
+    sb.dataset.gaps()  # what ``report gaps`` must find: StoppedResource, CopyGap records
 """
 
 from backupctl.sandbox.advance import Advance, JobChange
@@ -18,6 +19,7 @@ from backupctl.sandbox.config import (
 )
 from backupctl.sandbox.counters import Counters
 from backupctl.sandbox.dataset import Dataset
+from backupctl.sandbox.gaps import CopyGap, FailingResource, Gaps, StoppedResource
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobset import KINDS, HostilePlacement
 from backupctl.sandbox.organization import Account, OrganizationalUnit
@@ -34,10 +36,13 @@ __all__ = [
     "REPEAT_MODES",
     "Account",
     "Advance",
+    "CopyGap",
     "Counters",
     "Dataset",
     "EchoMode",
+    "FailingResource",
     "Faults",
+    "Gaps",
     "HostilePlacement",
     "JobChange",
     "MessageAttribute",
@@ -47,5 +52,6 @@ __all__ = [
     "RepeatMode",
     "Sandbox",
     "SandboxConfig",
+    "StoppedResource",
     "WrongType",
 ]

@@ -107,6 +107,14 @@ class SandboxConfig:
     ``large_records`` makes records as large as AWS's get (see ``large_records``): the same
     jobs, with long status messages, names, ARNs and vault names. Every name in
     ``sns_topics`` is a standard SNS topic in every active account and data region.
+
+    The gaps the sandbox makes on purpose, for the whole organization, spread over its
+    accounts and regions (``Dataset.gaps()`` records them): ``stopped_resources`` stop
+    getting backups inside the 30 days, ``stopped_long_ago`` before them (only
+    ListProtectedResources still shows those); ``missing_copies`` completed backups lack
+    their copy to one destination, ``failed_copies`` have one that ended FAILED (PARTIAL
+    for a composite). ``failing_resources`` are not gaps: their backups fail from some
+    moment on, so a gap report must tell them apart. Zero turns each off.
     """
 
     seed: int = 7
@@ -124,12 +132,25 @@ class SandboxConfig:
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
     large_records: bool = False
     sns_topics: tuple[str, ...] = DEFAULT_TOPICS
+    stopped_resources: int = 3
+    stopped_long_ago: int = 2
+    missing_copies: int = 4
+    failed_copies: int = 4
+    failing_resources: int = 3
 
     def __post_init__(self) -> None:
-        if self.members < 0:
-            raise ValueError(f"members must not be negative, not {self.members}")
-        if self.jobs_per_region < 0:
-            raise ValueError(f"jobs_per_region must not be negative, not {self.jobs_per_region}")
+        for name in (
+            "members",
+            "jobs_per_region",
+            "stopped_resources",
+            "stopped_long_ago",
+            "missing_copies",
+            "failed_copies",
+            "failing_resources",
+        ):
+            value = getattr(self, name)
+            if value < 0:
+                raise ValueError(f"{name} must not be negative, not {value}")
         if not self.regions:
             raise ValueError("at least one region must hold data")
         for name in self.sns_topics:

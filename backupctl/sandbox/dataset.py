@@ -1,5 +1,9 @@
 """The sandbox's data set: the organization, and its jobs generated lazily and cached, then
-moved forward in time by ``advance``."""
+moved forward in time by ``advance``.
+
+Also what each account holds in each region beside its jobs (plans, protected resources,
+recovery points), and the record of the gaps the sandbox made on purpose.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import Any
 
 from backupctl.sandbox.advance import Advance, Timeline
 from backupctl.sandbox.config import SandboxConfig
+from backupctl.sandbox.fates import GapQuota, spread_quotas
+from backupctl.sandbox.gaps import Gaps
 from backupctl.sandbox.hostile import HOSTILE_STRINGS
 from backupctl.sandbox.jobs import Job
 from backupctl.sandbox.jobset import (
@@ -49,6 +55,12 @@ class Dataset:
             slot: tuple(range(position, len(HOSTILE_STRINGS), len(slots)))
             for position, slot in enumerate(slots)
         }
+        copy_hosts = [
+            slots[index % len(slots)]
+            for index in range(len(HOSTILE_STRINGS))
+            if KINDS[index % len(KINDS)] == "copy"
+        ]
+        self._quotas = spread_quotas(config, slots, copy_hosts)
 
     @property
     def management_account_id(self) -> str:
@@ -108,6 +120,7 @@ class Dataset:
             central,
             self._hostile_slots.get((account.id, region), ()),
             self.config.large_records,
+            self._quotas.get((account.id, region), GapQuota()),
         )
 
     def listing(self, kind: str, scope: str, region: str) -> list[Job]:
@@ -171,6 +184,16 @@ class Dataset:
             self.now, self.generation = end, advance.generation
             self.advances.append(advance)
         return advance
+
+    def gaps(self) -> Gaps:
+        """Every gap the data set holds, and every resource failing on purpose (generates
+        every account and region): what ``report gaps`` must find, and must not."""
+        self.warm()
+        found = Gaps()
+        for acct in self.active_accounts:
+            for region in self.regions:
+                found += self.jobset(acct.id, region).gaps
+        return found
 
     def warm(self) -> None:
         """Generate every account and region now rather than on first request."""

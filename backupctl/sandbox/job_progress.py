@@ -16,6 +16,7 @@ from typing import Any
 
 from backupctl.sandbox import messages
 from backupctl.sandbox.ids import guid, hex_id, stable_rng
+from backupctl.sandbox.jobs import ON_DEMAND_WINDOW, window_text
 
 STATE_MEMBER = {"backup": "State", "copy": "State", "restore": "Status"}
 JOB_ID_MEMBER = {"backup": "BackupJobId", "copy": "CopyJobId", "restore": "RestoreJobId"}
@@ -225,7 +226,12 @@ def _fields(record: dict[str, Any]) -> dict[str, str]:
     arn = str(record.get("ResourceArn") or record.get("SourceResourceArn") or "")
     vault = str(record.get("BackupVaultArn") or record.get("SourceBackupVaultArn") or "")
     key = record.get("EncryptionKeyArn") or record.get("DestinationEncryptionKeyArn") or ""
+    start_by, created = record.get("StartBy"), record.get("CreationDate")
+    window = ON_DEMAND_WINDOW
+    if isinstance(start_by, int | float) and isinstance(created, int | float):
+        window = max(1, round((start_by - created) / 60))
     return {
+        "window": window_text(window),
         "arn": arn,
         "name": str(record.get("ResourceName") or arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1]),
         "type": str(record.get("ResourceType", "")),

@@ -1,4 +1,5 @@
-"""Thirty days of backup jobs for one account in one region, in AWS Backup's wire form.
+"""Backup jobs one at a time, in AWS Backup's wire form: a resource, when the job was
+made, the plan rule that made it (or none: on demand), and how it went.
 
 Records hold every member of the Describe output (timestamps as epoch seconds with
 milliseconds); the List form is a projection of the same record onto the model's shape.
@@ -12,31 +13,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from backupctl.sandbox import messages
-from backupctl.sandbox.estate import Estate, Plan, Resource
+from backupctl.sandbox.estate import Estate
 from backupctl.sandbox.ids import guid, hex_id
+from backupctl.sandbox.plans import Origin
+from backupctl.sandbox.resources import Resource
 
-DAY = 86400.0
-WINDOW = 30 * DAY
 RECENT = 6 * 3600.0  # jobs still in progress are only ever this young
-START_WINDOW = 8 * 3600.0
+ON_DEMAND_WINDOW = 480  # minutes: StartBackupJob's default start window
 
 _BACKUP_DONE = (("COMPLETED", 86), ("FAILED", 7), ("ABORTED", 3), ("EXPIRED", 4))
 _BACKUP_ACTIVE = (("RUNNING", 70), ("PENDING", 15), ("CREATED", 15))
 _ISSUES_SHARE = 0.07  # COMPLETED jobs whose MessageCategory is not SUCCESS
-_ON_DEMAND_SHARE = 0.08
-_COMPOSITE_SHARE = 0.02
+_CHILD_FAILS = 0.08  # a child job of a composite backup fails this often
+CHILD_START = (1.0, 30.0)  # seconds after a composite backup job that its children start
 ACTIVE_STATES = frozenset({"CREATED", "PENDING", "RUNNING", "ABORTING"})
+Outcome = tuple[str, float | None]  # (State, CompletionDate or None while it goes on)
 
 
 @dataclass
 class Job:
-    """One job: its full wire-form record, and its List form serialized once."""
+    """One job: its full wire-form record, its List form serialized once, and the plan rule
+    that made it (None: on demand, or not a backup)."""
 
     kind: str  # backup, copy or restore
     job_id: str
     created: float
     record: dict[str, Any]
     listed: bytes = b""
+    origin: Origin | None = None
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -69,6 +73,14 @@ def in_progress(rng: random.Random, age: float) -> bool:
     return age < RECENT and rng.random() < 0.8 * (1 - age / RECENT)
 
 
+def window_text(minutes: int) -> str:
+    """A start window as a status message words it: ``8 hours``, ``90 minutes``."""
+    if minutes % 60:
+        return f"{minutes} minutes"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 def recovery_point_arn(estate: Estate, resource: Resource, job_id: str, rng: random.Random) -> str:
     """Where a backup of ``resource`` is stored; its form depends on the resource type."""
     region, account = estate.region, estate.account_id
@@ -86,33 +98,15 @@ def recovery_point_arn(estate: Estate, resource: Resource, job_id: str, rng: ran
     return f"arn:aws:backup:{region}:{account}:recovery-point:{guid(rng)}"
 
 
-class BackupGenerator:
-    """Draws the backup jobs of one estate."""
+class BackupJobFactory:
+    """Makes the backup jobs of one estate."""
 
     def __init__(self, rng: random.Random, estate: Estate, now: float) -> None:
         self.rng = rng
         self.estate = estate
         self.now = now
 
-    def generate(self, count: int) -> list[Job]:
-        """``count`` backup jobs, a few of them composite (a parent and its children)."""
-        jobs: list[Job] = []
-        while len(jobs) < count:
-            created = stamp(self.now - self.rng.uniform(60.0, WINDOW))
-            left = count - len(jobs)
-            if left >= 3 and self.rng.random() < _COMPOSITE_SHARE:
-                jobs.extend(self._composite(created, min(left - 1, self.rng.randint(2, 4))))
-            else:
-                resource = self.rng.choice(self.estate.resources)
-                jobs.append(self._job(resource, created, self._plan(), None))
-        return jobs
-
-    def _plan(self) -> Plan | None:
-        if self.rng.random() < _ON_DEMAND_SHARE:
-            return None
-        return self.rng.choice(self.estate.plans)
-
-    def _fields(self, resource: Resource, vault_arn: str) -> dict[str, str]:
+    def _fields(self, resource: Resource, vault_arn: str, window: int) -> dict[str, str]:
         """What a status message may name."""
         estate = self.estate
         return {
@@ -124,38 +118,45 @@ class BackupGenerator:
             "vault": vault_arn,
             "region": estate.region,
             "account": estate.account_id,
+            "window": window_text(window),
         }
 
-    def _state(self, created: float, duration: float, active: bool) -> tuple[str, float | None]:
-        if active:
+    def _state(self, created: float, duration: float, start_by: float) -> Outcome:
+        if in_progress(self.rng, self.now - created):
             return weighted(self.rng, _BACKUP_ACTIVE), None
         state = weighted(self.rng, _BACKUP_DONE)
         ends = {
-            "COMPLETED": duration,
-            "FAILED": self.rng.uniform(30.0, duration),
-            "ABORTED": self.rng.uniform(30.0, duration),
-            "EXPIRED": START_WINDOW,
+            "COMPLETED": created + duration,
+            "FAILED": created + self.rng.uniform(30.0, duration),
+            "ABORTED": created + self.rng.uniform(30.0, duration),
+            "EXPIRED": start_by,  # it never started
         }
-        end = created + ends[state]
+        end = ends[state]
         if end >= self.now:  # not over yet: still running, or still waiting to start
             return ("CREATED" if state == "EXPIRED" else "RUNNING"), None
         return state, stamp(end)
 
-    def _job(
+    def job(
         self,
         resource: Resource,
         created: float,
-        plan: Plan | None,
-        parent: str | None,
-        state: tuple[str, float | None] | None = None,
+        origin: Origin | None,
+        start_by: float,
+        parent: str | None = None,
+        outcome: Outcome | None = None,
+        forced: str | None = None,
     ) -> Job:
+        """A backup of ``resource`` made at ``created`` by ``origin`` (None: on demand) that
+        must start by ``start_by``; ``outcome`` says how it ends, or ``forced`` which state
+        it ends in (COMPLETED or FAILED) once its time has come."""
         rng, estate = self.rng, self.estate
         job_id = guid(rng)
         duration = rng.uniform(*resource.minutes) * 60.0
-        name, completed = state or self._state(
-            created, duration, in_progress(rng, self.now - created)
-        )
-        vault = plan.vault_name if plan else "Default"
+        if outcome is None and forced is not None:
+            end = created + (duration if forced == "COMPLETED" else rng.uniform(30.0, duration))
+            outcome = (forced, stamp(end)) if end < self.now else ("RUNNING", None)
+        name, completed = outcome or self._state(created, duration, start_by)
+        vault = origin.rule.vault_name if origin else "Default"
         record: dict[str, Any] = {
             "AccountId": estate.account_id,
             "BackupJobId": job_id,
@@ -169,23 +170,35 @@ class BackupGenerator:
             "ResourceName": resource.name,
             "CreationDate": created,
             "InitiationDate": created,
-            "StartBy": stamp(created + START_WINDOW),
+            "StartBy": stamp(start_by),
             "State": name,
             "IamRoleArn": estate.role_arn,
             "IsParent": False,
         }
-        if plan:
-            record["CreatedBy"] = plan.created_by
-            record["RecoveryPointLifecycle"] = plan.lifecycle
+        if origin:
+            record["CreatedBy"] = origin.created_by
+            record["RecoveryPointLifecycle"] = origin.rule.lifecycle
         if parent:
             record["ParentJobId"] = parent
         if resource.type == "EC2" and rng.random() < 0.3:
             record["BackupOptions"] = {"WindowsVSS": "enabled"}
-        self._outcome(record, resource, duration, completed)
-        return Job("backup", job_id, created, record)
+        window = origin.rule.start_window if origin else ON_DEMAND_WINDOW
+        self._outcome(record, resource, duration, completed, window)
+        return Job("backup", job_id, created, record, origin=origin)
+
+    def fail(self, job: Job, resource: Resource) -> None:
+        """Give a FAILED job the one cause a failing resource keeps failing with."""
+        fields = self._fields(resource, job.record["BackupVaultArn"], 0)
+        category, text = messages.pick(self.rng, messages.BACKUP_FAILING, **fields)
+        job.record["MessageCategory"], job.record["StatusMessage"] = category, text
 
     def _outcome(
-        self, record: dict[str, Any], resource: Resource, duration: float, completed: float | None
+        self,
+        record: dict[str, Any],
+        resource: Resource,
+        duration: float,
+        completed: float | None,
+        window: int,
     ) -> None:
         rng, state = self.rng, record["State"]
         size = resource.size
@@ -201,7 +214,7 @@ class BackupGenerator:
             record["ExpectedCompletionDate"] = stamp(record["CreationDate"] + duration)
             record["BytesTransferred"] = int((size or 0) * done / 100)
             return
-        fields = self._fields(resource, record["BackupVaultArn"])
+        fields = self._fields(resource, record["BackupVaultArn"], window)
         if state == "COMPLETED":
             record["PercentDone"] = percent(100.0)
             if size is not None:
@@ -224,23 +237,25 @@ class BackupGenerator:
         record["PercentDone"] = percent(0.0 if state == "EXPIRED" else rng.uniform(0.0, 90.0))
         record["BytesTransferred"] = 0
 
-    def _composite(self, created: float, children: int) -> list[Job]:
-        """A CloudFormation stack backup: a parent job and its child jobs."""
+    def composite(self, created: float, origin: Origin, start_by: float) -> list[Job]:
+        """A CloudFormation stack backup: a parent job and a child job per stack member.
+
+        The children end together: a composite still going has every child still going, so
+        no child is ever complete (and due a copy) before its parent."""
         rng, estate = self.rng, self.estate
-        plan = rng.choice(estate.plans)
-        members = rng.sample(estate.resources, min(children, len(estate.resources)))
-        active = in_progress(rng, self.now - created)
-        parent = self._job(estate.stack, created, plan, None, ("RUNNING", None))
+        parent = self.job(estate.stack, created, origin, start_by, None, ("RUNNING", None))
+        starts = [stamp(created + rng.uniform(*CHILD_START)) for _ in estate.stack_members]
+        durations = [rng.uniform(*member.minutes) * 60.0 for member in estate.stack_members]
+        going = in_progress(rng, self.now - created) or any(
+            start + duration >= self.now for start, duration in zip(starts, durations, strict=True)
+        )
         kids: list[Job] = []
-        for resource in members:
-            start = stamp(created + rng.uniform(1.0, 30.0))
-            duration = rng.uniform(*resource.minutes) * 60.0
-            if active or start + duration >= self.now:
-                state: tuple[str, float | None] = ("RUNNING", None)
-            else:
-                outcome = "FAILED" if rng.random() < 0.25 else "COMPLETED"
-                state = (outcome, stamp(start + duration))
-            kids.append(self._job(resource, start, plan, parent.job_id, state))
+        for member, start, duration in zip(estate.stack_members, starts, durations, strict=True):
+            outcome: Outcome = ("RUNNING", None)
+            if not going:
+                state = "FAILED" if rng.random() < _CHILD_FAILS else "COMPLETED"
+                outcome = (state, stamp(start + duration))
+            kids.append(self.job(member, start, origin, start_by, parent.job_id, outcome))
         self._settle_parent(parent, kids)
         return [parent, *kids]
 
@@ -266,4 +281,10 @@ class BackupGenerator:
         record["State"] = state
         completed = max(kid.record["CompletionDate"] for kid in kids)
         resource = self.estate.stack
-        self._outcome(record, resource, completed - parent.created, completed)
+        window = parent.origin.rule.start_window if parent.origin else ON_DEMAND_WINDOW
+        self._outcome(record, resource, completed - parent.created, completed, window)
+
+
+def completed(jobs: list[Job]) -> list[Job]:
+    """The jobs that ended COMPLETED (backup and copy jobs: their State)."""
+    return [job for job in jobs if job.record.get("State") == "COMPLETED"]

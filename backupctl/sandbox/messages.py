@@ -1,7 +1,7 @@
 """Status messages and message categories, as AWS Backup words them for each outcome.
 
 Templates take ``arn`` (the resource), ``role``, ``key``, ``vault``, ``dest``, ``region``,
-``account``, ``name`` and ``type``.
+``account``, ``name``, ``type`` and ``window`` (a start window, such as "8 hours").
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ BACKUP_FAILED: tuple[Message, ...] = (
 )
 BACKUP_ABORTED: tuple[Message, ...] = (("Aborted", "Backup job was stopped by user."),)
 BACKUP_EXPIRED: tuple[Message, ...] = (
-    ("Expired", "Backup job failed to start before the start window of 8 hours ended."),
+    ("Expired", "Backup job failed to start before the start window of {window} ended."),
 )
+# Every scheduled job of a resource fails from some moment on: one cause, again and again.
+BACKUP_FAILING: tuple[Message, ...] = BACKUP_FAILED[:1]
 BACKUP_PARTIAL: tuple[Message, ...] = (
     (
         "InvalidParameters",

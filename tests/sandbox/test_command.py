@@ -63,7 +63,8 @@ def read_exports(stream: IO[str]) -> dict[str, str]:
 def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
     """``backupctl sandbox`` running in a child process, and the environment it printed."""
     args = ["--members", "3", "--jobs-per-region", "40", "--region", "us-east-1",
-            "--region", "eu-west-1", "--deny-backup", "security", "--latency", "0"]  # fmt: skip
+            "--region", "eu-west-1", "--deny-backup", "security", "--latency", "0",
+            "--stopped-long-ago", "1"]  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-c", APP, "sandbox", *args],
         stdout=subprocess.PIPE,
@@ -113,6 +114,7 @@ def test_the_printed_environment_works_with_plain_boto3(
     assert "OrganizationAccountAccessRole" in stderr
     assert exports["AWS_ACCESS_KEY_ID"][4:16] in stderr  # the management account's id
     assert "deny_backup=" in stderr
+    assert "gaps on purpose: 4 resources stopped (1 before the 30 days)" in stderr
 
 
 def test_ctrl_c_exits_130_without_a_traceback(
@@ -153,9 +155,13 @@ def test_help_lists_the_options() -> None:
                    "--looping-token", "--cycling-token", "--hang", "--repeating-pages",
                    "--repeating-pages-mode", "--wrong-types", "--not-a-job", "--not-a-job-mode",
                    "--echo-request-in-errors", "--large-records", "--sns-topic",
-                   "--sns-fail-topic", "--advance-every"):  # fmt: skip
+                   "--sns-fail-topic", "--advance-every", "--stopped-resources",
+                   "--stopped-long-ago", "--missing-copies", "--failed-copies",
+                   "--failing-resources", "--no-gaps"):  # fmt: skip
         assert option in result.stdout
     assert "replay|overlap|token_returns" in result.stdout
+    for operation in ("GetBackupPlan", "ListProtectedResources", "DescribeRecoveryPoint"):
+        assert operation in result.stdout
 
 
 def test_the_modes_offered_are_the_sandbox_s() -> None:

@@ -57,7 +57,8 @@ def test_about_jobs_per_region_in_realistic_shares(sandbox: Sandbox) -> None:
     dataset = sandbox.dataset
     counts = {kind: len(every_job(sandbox, kind)) for kind in KINDS}
     pairs = len(dataset.active_accounts) * len(dataset.regions)
-    assert 0.9 * 400 <= sum(counts.values()) / pairs <= 400
+    # Jobs follow the schedules, so the count is near the budget rather than on it.
+    assert 0.9 * 400 <= sum(counts.values()) / pairs <= 1.1 * 400
     assert abs(counts["backup"] / sum(counts.values()) - 0.70) < 0.03
     assert abs(counts["copy"] / sum(counts.values()) - 0.22) < 0.03
     for account in dataset.accounts:
@@ -117,7 +118,11 @@ def test_copies_follow_completed_backups(sandbox: Sandbox) -> None:
             }
             for copy in dataset.jobs("copy", account.id, region):
                 source = backups[copy["CreatedByBackupJobId"]]
-                assert source["State"] == "COMPLETED"
+                # A PARTIAL composite is copied too: what of it completed.
+                assert source["State"] == "COMPLETED" or (
+                    source["State"] == "PARTIAL" and source["IsParent"]
+                )
+                assert copy["CreatedBy"] == source["CreatedBy"]
                 assert copy["SourceRecoveryPointArn"] == source["RecoveryPointArn"]
                 assert copy["CreationDate"] > source["CompletionDate"]
                 _, _, _, dest_region, dest_account, *_ = copy["DestinationBackupVaultArn"].split(

@@ -86,6 +86,38 @@ def test_describe_of_every_state_parent_child_and_hostile_job_matches_the_model(
     assert_faithful(recorder)
 
 
+def test_plan_and_protected_resource_responses_match_the_model(sandbox: Sandbox) -> None:
+    """Every plan (each version, with a preview), selection, protected resource and the
+    last recovery point of each, in every account and region."""
+    recorder = Recorder()
+    operations: set[str] = set()
+    for account in sandbox.dataset.active_accounts:
+        for region in sandbox.dataset.regions:
+            backup = client(sandbox, "backup", account.id, region, recorder=recorder)
+            for plan in backup.list_backup_plans(MaxResults=2)["BackupPlansList"]:
+                plan_id = plan["BackupPlanId"]
+                backup.get_backup_plan(BackupPlanId=plan_id, MaxScheduledRunsPreview=2)
+                versions = backup.list_backup_plan_versions(BackupPlanId=plan_id)
+                for version in versions["BackupPlanVersionsList"]:
+                    backup.get_backup_plan(BackupPlanId=plan_id, VersionId=version["VersionId"])
+                selections = backup.list_backup_selections(BackupPlanId=plan_id)
+                for item in selections["BackupSelectionsList"]:
+                    backup.get_backup_selection(
+                        BackupPlanId=plan_id, SelectionId=item["SelectionId"]
+                    )
+            for resource in backup.list_protected_resources(MaxResults=10)["Results"]:
+                backup.describe_recovery_point(
+                    BackupVaultName=resource["LastBackupVaultArn"].split(":")[-1],
+                    RecoveryPointArn=resource["LastRecoveryPointArn"],
+                )
+    operations = {captured.operation for captured in recorder.responses}
+    assert operations == {
+        "ListBackupPlans", "GetBackupPlan", "ListBackupPlanVersions", "ListBackupSelections",
+        "GetBackupSelection", "ListProtectedResources", "DescribeRecoveryPoint",
+    }  # fmt: skip
+    assert_faithful(recorder)
+
+
 def test_organizations_and_sts_responses_match_the_model(sandbox: Sandbox) -> None:
     recorder = Recorder()
     org = client(sandbox, "organizations", recorder=recorder)
@@ -125,6 +157,8 @@ BOGUS = {"AccessKeyId": "AKIA000000000000ZZZZ", "SecretAccessKey": "x"}
 def _backup_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
     loose = client(sb, "backup", recorder=rec, validate=False)
     member = client(sb, "backup", sb.dataset.active_accounts[1].id, recorder=rec)
+    plan = client(sb, "backup").list_backup_plans()["BackupPlansList"][0]["BackupPlanId"]
+    point = "arn:aws:backup:us-east-1:123456789012:recovery-point:nothing"
     return [
         lambda: loose.list_backup_jobs(MaxResults=5000),
         lambda: loose.describe_backup_job(BackupJobId="00000000-0000-0000-0000-000000000000"),
@@ -132,6 +166,14 @@ def _backup_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
         lambda: client(sb, "backup", region="af-south-1", recorder=rec).list_restore_jobs(),
         lambda: client(sb, "backup", region="xx-nowhere-1", recorder=rec).list_backup_jobs(),
         lambda: client(sb, "backup", credentials=BOGUS, recorder=rec).list_backup_jobs(),
+        lambda: loose.list_protected_resources(MaxResults=0),
+        lambda: loose.get_backup_plan(BackupPlanId=plan, MaxScheduledRunsPreview=11),
+        lambda: loose.get_backup_plan(BackupPlanId=plan, VersionId="nope"),
+        lambda: loose.get_backup_selection(BackupPlanId=plan, SelectionId="nope"),
+        lambda: loose.describe_recovery_point(BackupVaultName="Default", RecoveryPointArn=point),
+        lambda: loose.describe_recovery_point(
+            BackupVaultName="Default", RecoveryPointArn=point, BackupVaultAccountId="123456789012"
+        ),
     ]
 
 
@@ -164,6 +206,7 @@ def _fault_errors(faults: Faults) -> Scenario:
         sb.set_faults(faults)
         return [
             lambda: client(sb, "backup", recorder=rec).list_backup_jobs(),
+            lambda: client(sb, "backup", recorder=rec).list_protected_resources(),
             lambda: client(sb, "organizations", recorder=rec).list_accounts(),
             lambda: client(sb, "sts", recorder=rec).get_caller_identity(),
         ]
@@ -187,14 +230,19 @@ def _expired_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
     [
         (_backup_errors, ["InvalidParameterValueException", "ResourceNotFoundException",
                           "AccessDeniedException", "UnrecognizedClientException",
-                          "InvalidSignatureException", "UnrecognizedClientException"]),
+                          "InvalidSignatureException", "UnrecognizedClientException",
+                          "InvalidParameterValueException", "InvalidParameterValueException",
+                          "ResourceNotFoundException", "ResourceNotFoundException",
+                          "ResourceNotFoundException", "AccessDeniedException"]),
         (_org_errors, ["AccessDeniedException", "InvalidInputException", "InvalidInputException",
                        "ParentNotFoundException", "UnrecognizedClientException"]),
         (_sts_errors, ["AccessDenied", "ValidationError", "InvalidClientTokenId"]),
         (_fault_errors(Faults(throttle_rate=1.0)),
-         ["ThrottlingException", "TooManyRequestsException", "Throttling"]),
+         ["ThrottlingException", "ThrottlingException", "TooManyRequestsException",
+          "Throttling"]),
         (_fault_errors(Faults(error_rate=1.0)),
-         ["ServiceUnavailableException", "ServiceException", "InternalFailure"]),
+         ["ServiceUnavailableException", "ServiceUnavailableException", "ServiceException",
+          "InternalFailure"]),
         (_expired_errors, ["ExpiredTokenException", "ExpiredTokenException", "ExpiredToken"]),
     ],
     ids=["backup", "organizations", "sts", "throttling", "5xx", "expired"],

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
@@ -185,3 +186,62 @@ def test_a_hung_call_is_answered_once_the_fault_is_lifted(faulty: Sandbox) -> No
     faulty.set_faults(Faults())
     waiting.join(timeout=5)
     assert len(answers) == 1
+
+
+def _plan_and_resource_calls(sandbox: Sandbox, account: str) -> dict[str, Callable[[Any], object]]:
+    """One call of each plan and protected-resource operation, on ``account``'s own data."""
+    jobset = sandbox.dataset.jobset(account, sandbox.dataset.regions[0])
+    assert jobset.estate is not None
+    selection = jobset.estate.selections[0]
+    resource = jobset.protected[0]
+    plan = selection.plan_id
+    return {
+        "ListProtectedResources": lambda b: b.list_protected_resources(),
+        "ListBackupPlans": lambda b: b.list_backup_plans(),
+        "GetBackupPlan": lambda b: b.get_backup_plan(BackupPlanId=plan),
+        "ListBackupPlanVersions": lambda b: b.list_backup_plan_versions(BackupPlanId=plan),
+        "ListBackupSelections": lambda b: b.list_backup_selections(BackupPlanId=plan),
+        "GetBackupSelection": lambda b: b.get_backup_selection(
+            BackupPlanId=plan, SelectionId=selection.selection_id
+        ),
+        "DescribeRecoveryPoint": lambda b: b.describe_recovery_point(
+            BackupVaultName=resource["LastBackupVaultArn"].split(":")[-1],
+            RecoveryPointArn=resource["LastRecoveryPointArn"],
+        ),
+    }
+
+
+def test_plan_and_resource_calls_meet_every_fault(faulty: Sandbox) -> None:
+    member = faulty.dataset.active_accounts[1].id
+    calls = _plan_and_resource_calls(faulty, member)
+    backup = client(faulty, "backup", member)
+    for call in calls.values():
+        call(backup)
+    region = faulty.dataset.regions[0]
+    assert {key[1] for key in faulty.counters.requests if key[2:] == (member, region)} == set(calls)
+    for faults, code in (
+        (Faults(deny_backup=frozenset({member})), "AccessDeniedException"),
+        (Faults(throttle_rate=1.0), "ThrottlingException"),
+        (Faults(error_rate=1.0), "ServiceUnavailableException"),
+    ):
+        faulty.set_faults(faults)
+        assert {name: code_of(call, backup) for name, call in calls.items()} == dict.fromkeys(
+            calls, code
+        )
+    faulty.set_faults(Faults(credential_ttl=0.05))
+    expiring = client(faulty, "backup", credentials=assume(faulty, member))
+    time.sleep(0.1)
+    assert {code_of(call, expiring) for call in calls.values()} == {"ExpiredTokenException"}
+    faulty.set_faults(Faults(latency=0.05))
+    started = time.perf_counter()
+    for call in calls.values():
+        call(backup)
+    assert time.perf_counter() - started >= 0.05 * len(calls)
+    faulty.set_faults(Faults(hang_accounts=frozenset({member})))
+    hung = client(faulty, "backup", member, read_timeout=0.2)
+    for name in ("ListProtectedResources", "GetBackupPlan", "DescribeRecoveryPoint"):
+        with pytest.raises(ReadTimeoutError):
+            calls[name](hung)
+    counted = faulty.counters.faults
+    assert counted["deny_backup"] == counted["throttle"] == counted["error"] == len(calls)
+    assert counted["hang"] == 3

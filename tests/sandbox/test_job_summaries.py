@@ -87,9 +87,9 @@ def test_one_day_rows_count_every_job_of_the_14_days_before_today(org: Sandbox, 
         assert end == row["StartTime"].timestamp() + DAY - 0.001
     assert ("MessageCategory" in rows[0]) is (kind != "restore")
     # Today's jobs are listed, and counted in no summary until tomorrow.
-    today = [j for j in org.dataset.jobs(kind, org.dataset.management_account_id, REGION)
+    today = [j for account in everyone(org) for j in org.dataset.jobs(kind, account, REGION)
              if j["CreationDate"] >= TODAY]  # fmt: skip
-    assert today
+    assert today or kind != "backup"  # backups run every day; copies and restores may not yet
 
 
 def test_rows_come_oldest_first_and_the_period_is_echoed(org: Sandbox) -> None:
