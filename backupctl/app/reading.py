@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
-from backupctl.domain.job import Job
+from backupctl.domain.job import Job, identity
 from backupctl.domain.outcome import Failure, Outcome
 from backupctl.domain.query import Listing, Query
 from backupctl.domain.targets import Plan
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector
 
 JobFailure = Failure[Listing]
-JobWork = fanout.Work[Listing, Job]
+JobWork = fanout.Work[Listing]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +59,13 @@ class Reading:
 
     @property
     def status(self) -> ExitStatus:
-        """OK when everything asked for was read; PARTIAL when some of it; UNREADABLE when
-        none of it."""
+        """OK when everything asked for was read; PARTIAL when some of it (a listing read in
+        full, or any job printed); UNREADABLE when none of it."""
         if self.unfound is None and not self.failures:
             return ExitStatus.OK
         read_in_full = self.outcome.done - len(self.outcome.failures)
-        return ExitStatus.PARTIAL if read_in_full > 0 else ExitStatus.UNREADABLE
+        read = read_in_full > 0 or self.outcome.items > 0  # anything printed is partial
+        return ExitStatus.PARTIAL if read else ExitStatus.UNREADABLE
 
 
 def job_work(plan: Plan, query: Query) -> tuple[list[JobWork], Iterator[Sequence[JobWork]] | None]:
@@ -101,6 +102,7 @@ def job_fan_out(
         call_timeout=where.timeout,
         split=partial(plan_windows, page_size=PAGE_SIZE, now=hooks.clock()),
         more=more,
+        key=identity,
     )
 
 

@@ -17,7 +17,7 @@ from backupctl.app.reading import Reading
 from backupctl.app.requests import Where
 from backupctl.domain.changes import JobKey, Unread, compare, job_key, settle
 from backupctl.domain.errors import RegionNotEnabledError
-from backupctl.domain.job import Job, JobDetail, Kind
+from backupctl.domain.job import Job, JobDetail, Kind, identity
 from backupctl.domain.outcome import Outcome
 from backupctl.domain.page import Page
 from backupctl.domain.query import Listing, Query, parse_when
@@ -90,7 +90,7 @@ class Watch:
     ) -> tuple[list[Job], Outcome[Listing]]:
         """One fan-out of the query's listings."""
         listed: list[Job] = []
-        work: list[fanout.Work[Listing, Job]] = fanout.plan_work(self._targets, query.listings())
+        work: list[fanout.Work[Listing]] = fanout.plan_work(self._targets, query.listings())
         outcome = fanout.run(
             self._reader,
             work,
@@ -98,6 +98,7 @@ class Watch:
             concurrency=self._where.concurrency,
             progress=progress,
             call_timeout=self._where.timeout,
+            key=identity,
         )
         return listed, outcome
 

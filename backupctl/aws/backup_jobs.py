@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from tenacity import retry, retry_if_exception, stop_after_attempt
 
 from backupctl.aws.errors import translate
+from backupctl.aws.fastparse import RAW
+from backupctl.aws.normalize import normalize, normalize_detail
 from backupctl.aws.sessions import Connector
 from backupctl.domain.errors import (
     AccessDeniedError,
     BackupctlError,
     CredentialsError,
+    MalformedResponseError,
     PaginationError,
 )
-from backupctl.domain.job import Job, JobDetail, Kind, normalize, normalize_detail
-from backupctl.domain.page import Page
+from backupctl.domain.job import Job, JobDetail, Kind
+from backupctl.domain.page import Encoded, Page
 from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
 
@@ -31,6 +38,7 @@ _DESCRIBE = {
     Kind.COPY: ("describe_copy_job", "CopyJobId"),
     Kind.RESTORE: ("describe_restore_job", "RestoreJobId"),
 }
+_CREATED = re.compile(rb'"CreationDate"\s*:\s*(-?[0-9][0-9.eE+-]*)')
 _NOT_FOUND = {"ResourceNotFoundException", "InvalidParameterValueException"}
 ORG_VIEW_HINT = (
     "the org view (no --role) needs the Organizations management account, or a delegated "
@@ -73,7 +81,8 @@ class BackupReader:
             raise error from exc
 
     def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
-        """Each page of one listing, normalized; a NextToken seen before fails the listing."""
+        """Each page of one listing, its body left for the writer to decode; a NextToken
+        seen before fails the listing."""
         operation, key = _LIST[listing.kind]
         params: dict[str, Any] = {**listing.params, "MaxResults": PAGE_SIZE}
         if target.access is Access.ORG_VIEW:
@@ -82,12 +91,10 @@ class BackupReader:
         doing = f"{operation.replace('_', ' ')} in {target}"
         seen: set[str] = set()
         while True:
-            # The decoded response is dropped before the page is handed on: a worker waiting
-            # to hand a page over holds only its jobs (about a third of the memory).
-            jobs, token = _jobs_and_token(
-                self._call(target, operation, params, doing), key, listing, account, target.region
-            )
-            yield Page(jobs, more=bool(token))
+            response = self._call(target, operation, params, doing)
+            token: str | None = response.get("NextToken")
+            page = RawJobs(response[RAW], token, key, listing, account, target.region, doing)
+            yield Page(page, more=bool(token))
             if not token:
                 return
             if token in seen:
@@ -110,18 +117,73 @@ class BackupReader:
             if error.code in _NOT_FOUND:
                 return None
             raise
-        body = response.get("CopyJob", response) if kind is Kind.COPY else response
+        body = response.get("CopyJob") if kind is Kind.COPY else response
+        found = body.get(id_param) if isinstance(body, dict) else None
+        if not isinstance(found, str) or found.upper() != job_id.upper():
+            raise MalformedResponseError(
+                "the service answered with something that is not the job asked for "
+                f"(no {id_param} {job_id!r} in the answer)",
+                "MalformedResponse",
+                doing,
+            )
         return normalize_detail(kind, body, target.account_id, target.region)
 
 
-def _jobs_and_token(
-    response: Any, key: str, listing: Listing, account: str | None, region: str
-) -> tuple[list[Job], str | None]:
-    """A List response's jobs, normalized and filtered, and its NextToken."""
-    kind = listing.kind
-    jobs = [normalize(kind, raw, account, region) for raw in response.get(key) or ()]
-    if listing.client_filters:
-        keep = listing.keep
-        jobs = [job for job in jobs if keep(job)]
-    token = response.get("NextToken")
-    return jobs, str(token) if token else None
+class RawJobs(Encoded[Job]):
+    """One List response's body, as it came: decoded into jobs once, by the writer."""
+
+    __slots__ = ("_account", "_body", "_doing", "_key", "_listing", "_region", "_token")
+
+    def __init__(
+        self,
+        body: bytes,
+        token: str | None,
+        key: str,
+        listing: Listing,
+        account: str | None,
+        region: str,
+        doing: str,
+    ) -> None:
+        self._body, self._token, self._key, self._listing = body, token, key, listing
+        self._account, self._region, self._doing = account, region, doing
+
+    def decode(self) -> list[Job]:
+        """The page's jobs, normalized and filtered; MalformedResponseError when the body is
+        not a List response the model allows, or holds another NextToken than was followed."""
+        try:
+            response = json.loads(self._body)
+        except ValueError as error:
+            raise self._malformed(f"the body is not JSON ({error})") from None
+        raw = response.get(self._key) if isinstance(response, dict) else None
+        if not isinstance(raw, list | None):
+            raise self._malformed(f"{self._key} is a JSON {type(raw).__name__}, not a list")
+        token = response.get("NextToken") or None
+        if token != self._token:
+            raise self._malformed("its NextToken could not be read before the page was decoded")
+        kind, account, region = self._listing.kind, self._account, self._region
+        try:
+            jobs = [normalize(kind, job, account, region) for job in raw or ()]
+        except (AttributeError, TypeError):  # a job that is not a JSON object
+            raise self._malformed(f"a job in {self._key} is not a JSON object") from None
+        except MalformedResponseError as error:
+            raise MalformedResponseError(error.reason, error.code, self._doing) from None
+        if self._listing.client_filters:
+            keep = self._listing.keep
+            jobs = [job for job in jobs if keep(job)]
+        return jobs
+
+    def creation_times(self) -> list[datetime]:
+        """The creation times on the page, read without decoding it (to plan windows: an
+        estimate, so a time that is not a number is skipped)."""
+        found = []
+        for match in _CREATED.finditer(self._body):
+            with contextlib.suppress(ValueError, OverflowError, OSError):
+                found.append(datetime.fromtimestamp(float(match.group(1)), tz=UTC))
+        return found
+
+    def _malformed(self, why: str) -> MalformedResponseError:
+        return MalformedResponseError(
+            f"the service's answer is not a page of jobs the API model allows: {why}",
+            "MalformedResponse",
+            self._doing,
+        )

@@ -63,6 +63,11 @@ class EndpointError(AwsError):
     """The endpoint could not be reached, or did not answer in time."""
 
 
+class MalformedResponseError(AwsError):
+    """The service answered, but not with what its API model allows (wrong JSON types, a
+    body that is not JSON, a Describe answer that is not a job)."""
+
+
 class PaginationError(AwsError):
     """The service returned a NextToken it had already returned (a loop)."""
 

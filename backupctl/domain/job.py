@@ -94,6 +94,18 @@ class Job(NamedTuple):
 
 FIELDS: tuple[str, ...] = Job._fields
 
+_GUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+
+
+def identity(job: Job) -> int | str | None:
+    """The job's identity within its listing, kept small: an AWS job id (an upper-case
+    GUID) as the 128-bit number it spells, any other id as it is, None when it has none."""
+    job_id = job.job_id
+    if len(job_id) == 36 and _GUID.fullmatch(job_id):
+        return int(job_id.replace("-", ""), 16)
+    return job_id or None
+
+
 NewestFirst = tuple[bool, int, str, str, str, str]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -114,9 +126,6 @@ def newest_first(job: Job) -> NewestFirst:
     )
 
 
-_EMPTY: Mapping[str, Any] = {}
-
-
 def to_datetime(value: Any) -> datetime | None:
     """A botocore ``datetime``, an epoch number or an ISO 8601 string, as an aware UTC datetime."""
     if value is None:
@@ -128,99 +137,6 @@ def to_datetime(value: Any) -> datetime | None:
     text = str(value)
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _percent(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _vault_name(arn: str | None) -> str | None:
-    # arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME
-    if not arn or ":backup-vault:" not in arn:
-        return None
-    name = arn.rpartition(":backup-vault:")[2]
-    return name if name and ":" not in name and "/" not in name else None
-
-
-def _time(value: Any) -> datetime | None:
-    # The fast parser leaves epoch seconds: the common case goes first (normalize is hot).
-    try:
-        if value.__class__ is float or value.__class__ is int:
-            return datetime.fromtimestamp(value, tz=UTC)
-        return to_datetime(value)
-    except (ValueError, TypeError, OverflowError, OSError):
-        # A time no calendar holds (a broken or hostile endpoint): the job is still
-        # reported, with no time, rather than failing every job of its listing.
-        return None
-
-
-def normalize(kind: Kind, job: Mapping[str, Any], account_id: str | None, region: str) -> Job:
-    """Turn one List*/Describe* job structure into a ``Job``.
-
-    ``account_id`` is the target's account, used when the API leaves ``AccountId`` out.
-    Runs once per job on every page, so it is written for speed: positional arguments
-    in ``FIELDS`` order, one ``get`` per member.
-    """
-    get = job.get
-    created_by = get("CreatedBy") or _EMPTY
-    if kind is Kind.BACKUP:
-        vault_arn = get("BackupVaultArn")
-        vault_name = get("BackupVaultName") or _vault_name(vault_arn)
-        resource_arn = get("ResourceArn")
-        recovery_point = get("RecoveryPointArn")
-        state = get("State")
-        job_id = get("BackupJobId")
-    elif kind is Kind.COPY:
-        vault_arn = get("SourceBackupVaultArn")
-        vault_name = _vault_name(vault_arn)
-        resource_arn = get("ResourceArn")
-        recovery_point = get("SourceRecoveryPointArn")
-        state = get("State")
-        job_id = get("CopyJobId")
-    else:
-        vault_arn = get("BackupVaultArn")
-        vault_name = _vault_name(vault_arn)
-        resource_arn = get("SourceResourceArn")
-        recovery_point = get("RecoveryPointArn")
-        state = get("Status")
-        job_id = get("RestoreJobId")
-    created = get("CreationDate")
-    completed = get("CompletionDate")
-    percent = get("PercentDone")
-    return Job(
-        kind,
-        job_id if job_id.__class__ is str else str(job_id or ""),
-        get("AccountId") or account_id,
-        region,
-        state,
-        get("StatusMessage"),
-        get("MessageCategory"),
-        get("ResourceType"),
-        resource_arn,
-        get("ResourceName"),
-        vault_name,
-        vault_arn,
-        get("DestinationBackupVaultArn"),
-        recovery_point,
-        get("DestinationRecoveryPointArn"),
-        get("CreatedResourceArn"),
-        None if created is None else _time(created),
-        None if completed is None else _time(completed),
-        None if percent is None else _percent(percent),
-        get("BackupSizeInBytes"),
-        get("BytesTransferred"),
-        get("IamRoleArn"),
-        created_by.get("BackupPlanId"),
-        created_by.get("BackupPlanArn"),
-        created_by.get("BackupRuleId"),
-        get("ParentJobId"),
-        get("IsParent"),
-    )
 
 
 _RFC3339 = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
@@ -290,86 +206,3 @@ class JobDetail:
         for key, value in self.extra.items():
             record.setdefault(key, value)
         return record
-
-
-# API members that the record already carries, so the detail does not repeat them.
-_IN_RECORD = frozenset(
-    {
-        "AccountId",
-        "BackupJobId",
-        "CopyJobId",
-        "RestoreJobId",
-        "State",
-        "Status",
-        "StatusMessage",
-        "MessageCategory",
-        "ResourceType",
-        "ResourceArn",
-        "SourceResourceArn",
-        "ResourceName",
-        "BackupVaultName",
-        "BackupVaultArn",
-        "SourceBackupVaultArn",
-        "DestinationBackupVaultArn",
-        "RecoveryPointArn",
-        "SourceRecoveryPointArn",
-        "DestinationRecoveryPointArn",
-        "CreatedResourceArn",
-        "CreationDate",
-        "CompletionDate",
-        "PercentDone",
-        "BackupSizeInBytes",
-        "BytesTransferred",
-        "IamRoleArn",
-        "ParentJobId",
-        "IsParent",
-    }
-)
-_TIME_MEMBERS = frozenset(
-    {
-        "ExpectedCompletionDate",
-        "StartBy",
-        "InitiationDate",
-        "RecoveryPointCreationDate",
-        "DeleteAt",
-        "MoveToColdStorageAt",
-    }
-)
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    """``ExpectedCompletionDate`` -> ``expected_completion_date``."""
-    return _CAMEL.sub("_", name).lower()
-
-
-def _json_value(name: str, value: Any) -> JsonValue:
-    if isinstance(value, datetime) or (name in _TIME_MEMBERS and isinstance(value, int | float)):
-        return format_time(to_datetime(value))
-    if isinstance(value, Mapping):
-        return {str(k): _json_value(str(k), v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_value(name, v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def normalize_detail(
-    kind: Kind, job: Mapping[str, Any], account_id: str | None, region: str
-) -> JobDetail:
-    """A Describe* response as a ``JobDetail``; describe-only members keep their order."""
-    extra: dict[str, JsonValue] = {}
-    for name, value in job.items():
-        if name in _IN_RECORD or name == "ResponseMetadata":
-            continue
-        if name == "CreatedBy" and isinstance(value, Mapping):
-            value = {
-                k: v
-                for k, v in value.items()
-                if k not in {"BackupPlanId", "BackupPlanArn", "BackupRuleId"}
-            }
-            if not value:
-                continue
-        extra[snake_case(name)] = _json_value(name, value)
-    return JobDetail(job=normalize(kind, job, account_id, region), extra=extra)

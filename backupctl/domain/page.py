@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -9,10 +10,19 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+class Encoded(ABC, Generic[T]):
+    """A page's items still in the service's encoding (the raw body of a List response):
+    compact while the page waits to be written, decoded once, by the thread that writes."""
+
+    @abstractmethod
+    def decode(self) -> Sequence[T]:
+        """The items; ``BackupctlError`` when the body is not what the API model allows."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a chain of List calls: its items (jobs, resources, ...) and whether
-    more pages follow it."""
+    """One page of a chain of List calls: its items (jobs, resources, ...), decoded or
+    still encoded, and whether more pages follow it."""
 
-    items: Sequence[T]
+    items: Sequence[T] | Encoded[T]
     more: bool = False

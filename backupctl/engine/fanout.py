@@ -1,11 +1,15 @@
-"""Run many chains of List calls at once, with a bounded number of calls in flight and
-errors kept per target.
+"""Run many chains of List calls at once, with a bounded number of calls in flight, a bounded
+number of pages alive, every item once, and errors kept per target.
 
 Each unit of work is one chain of calls (a target and a listing): its pages depend on
 each other, so one worker walks one chain. Workers are daemon threads, so an interrupted
 run exits without waiting for calls in flight. Pages reach the caller's thread through a
-bounded queue: the caller writes output from one thread, and a slow consumer slows the
-workers instead of filling memory.
+queue, and are decoded there, when they are written (``domain.page.Encoded``): what waits
+is the compact body. A worker takes a ticket before each call and the page's ticket comes
+back once the caller has written it, so the pages in flight and waiting never number more
+than the tickets: a writer slower than the service slows the calls instead of filling
+memory. Items repeated by the service (a page served again, pages that overlap, a
+NextToken that comes back) are dropped by ``key``, per listing, before they are handed on.
 
 The engine is generic: ``L`` is what a chain reads (a ``domain.query.Listing`` for jobs),
 ``T`` what its pages carry (``Job`` records, protected resources, ...).
@@ -16,15 +20,16 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 from backupctl.domain.errors import AwsError, BackupctlError
 from backupctl.domain.outcome import Failure, Outcome
-from backupctl.domain.page import Page
+from backupctl.domain.page import Encoded, Page
 from backupctl.domain.targets import Target
 from backupctl.engine.callclock import CallClock, no_answer
+from backupctl.engine.seen import Seen
 
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
@@ -35,8 +40,10 @@ DEFAULT_TIMEOUT = 120.0
 
 L = TypeVar("L")  # what one chain reads
 T = TypeVar("T")  # what its pages carry
-L_co = TypeVar("L_co", covariant=True)
 L_contra = TypeVar("L_contra", contravariant=True)
+
+Items = Sequence[T] | Encoded[T]
+Key = Callable[[T], Hashable | None]  # an item's identity; None: never a repeat
 
 
 class PageSource(Protocol[L_contra, T]):
@@ -45,27 +52,17 @@ class PageSource(Protocol[L_contra, T]):
     def pages(self, target: Target, listing: L_contra) -> Iterator[Page[T]]: ...
 
 
-class Split(Protocol[L_co, T]):
-    """One part of a listing read in several chains side by side (``engine.windows``)."""
-
-    @property
-    def listing(self) -> L_co:
-        """What this part reads."""
-
-    def fresh(self, items: Sequence[T]) -> list[T]:
-        """The page's items less those another part (or the first pages) already gave."""
-
-
 @dataclass(frozen=True, slots=True)
-class Work(Generic[L, T]):
-    """One chain of List calls; ``split`` when it reads one part of a split listing."""
+class Work(Generic[L]):
+    """One chain of List calls; ``root``: the chain whose listing this one reads a part of
+    (a window of a split listing), so the two drop each other's repeats."""
 
     target: Target
     listing: L
-    split: Split[L, T] | None = None
+    root: int | None = None
 
 
-def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L, T]]:
+def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L]]:
     """Every listing of every target, ordered so that neighbouring units are different
     accounts: the first calls of an account wait for its AssumeRole, and spread over the
     workers they wait side by side instead of one account's listings queuing behind it."""
@@ -73,13 +70,12 @@ def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L, 
     return [Work(target, listing) for listing in listings for target in by_region]
 
 
-# Given a listing, the items of its first pages (more follow) and the seconds the last of
-# them took, the parts to read the rest with (None: keep to the one chain).
-Splitter = Callable[[L, list[T], float], Sequence[Split[L, T]] | None]
+# Given a listing, its first pages (more follow) and the seconds the last of them took, the
+# listings of the parts to read the rest with (None: keep to the one chain).
+Splitter = Callable[[L, list[Items[T]], float], Sequence[L] | None]
 # A chain is considered for a split at its second page: the first call's time includes
 # setting up the connection, and every chain starts at once.
 SPLIT_AT_PAGE = 2
-
 
 Progress = Callable[[Outcome[L]], None]
 
@@ -87,7 +83,7 @@ Progress = Callable[[Outcome[L]], None]
 @dataclass(frozen=True, slots=True)
 class _Page(Generic[T]):
     chain: int
-    items: Sequence[T]
+    items: Items[T]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,32 +93,28 @@ class _End(Generic[L]):
 
 
 @dataclass(frozen=True, slots=True)
-class _Split(Generic[L, T]):
+class _Split(Generic[L]):
     chain: int
-    parts: Sequence[Split[L, T]]
+    parts: Sequence[L]
 
 
 @dataclass(frozen=True, slots=True)
-class _More(Generic[L, T]):
+class _More(Generic[L]):
     """Work found while running; ``last`` when no more will come (``error`` says why)."""
 
-    work: Sequence[Work[L, T]] = ()
+    work: Sequence[Work[L]] = ()
     last: bool = False
     error: BackupctlError | None = None
 
 
+_Message = _Page[T] | _End[L] | _Split[L] | _More[L]
 # The ``CallClock`` unit of the calls that find more work (no chain has a negative index).
 _FINDING = -1
 
 
-def _timed_out(item: Work[L, T], seconds: float, read: int) -> Failure[L]:
-    doing = f"listing {item.listing} in {item.target}"
-    return Failure(item.target, item.listing, no_answer(seconds, doing), read)
-
-
 def run(
     source: PageSource[L, T],
-    work: Sequence[Work[L, T]],
+    work: Sequence[Work[L]],
     on_page: Callable[[Sequence[T]], None],
     *,
     concurrency: int,
@@ -131,7 +123,8 @@ def run(
     cancel: threading.Event | None = None,
     call_timeout: float | None = None,
     split: Splitter[L, T] | None = None,
-    more: Iterator[Sequence[Work[L, T]]] | None = None,
+    more: Iterator[Sequence[Work[L]]] | None = None,
+    key: Key[T] | None = None,
 ) -> Outcome[L]:
     """Read every chain of ``work``, calling ``on_page`` in this thread for each page.
 
@@ -140,7 +133,7 @@ def run(
     """
     fan_out = FanOut(
         source, work, concurrency=concurrency, limit=limit, progress=progress, cancel=cancel,
-        call_timeout=call_timeout, split=split, more=more,
+        call_timeout=call_timeout, split=split, more=more, key=key,
     )  # fmt: skip
     for page in fan_out:
         on_page(page)
@@ -151,23 +144,26 @@ class FanOut(Generic[L, T]):
     """One run: iterate it for the pages, in this thread, as they arrive; ``outcome`` says
     what was read and what was not (final once the iteration ends).
 
-    With ``limit``, a chain stops once it has yielded ``limit`` items: its pages come
-    newest first, so the newest ``limit`` items overall are among what was read. A call
-    in flight longer than ``call_timeout`` (retries included) fails its chain; the
-    worker stuck in it is replaced, and anything the chain sends later is dropped, so
-    the run's length is bounded even when an endpoint hangs. With ``split`` (and no
-    ``limit``), a chain whose first pages say more follow may hand the rest of its
-    listing to parts read side by side (see ``engine.windows``). ``more`` yields work
-    found while the run goes on (the accounts of an organization, a page of them at a
-    time); it is drained in a thread of its own, and a ``BackupctlError`` it raises, or
-    a wait for its next batch longer than ``call_timeout``, ends it as
+    Calls in flight and pages not yet written number at most ``concurrency``. With
+    ``key``, an item whose key its listing gave before is dropped (``Outcome.items`` and a
+    failure's ``read`` count what was handed on). A page that cannot be decoded fails its
+    chain like an error of its call. With ``limit``, a chain stops once it has yielded
+    ``limit`` items: its pages come newest first, so the newest ``limit`` items overall
+    are among what was read. A call in flight longer than ``call_timeout`` (retries
+    included) fails its chain; the worker stuck in it is replaced, and anything the chain
+    sends later is dropped, so the run's length is bounded even when an endpoint hangs.
+    With ``split`` (and no ``limit``), a chain whose first pages say more follow may hand
+    the rest of its listing to parts read side by side (see ``engine.windows``). ``more``
+    yields work found while the run goes on (the accounts of an organization, a page of
+    them at a time); it is drained in a thread of its own, and a ``BackupctlError`` it
+    raises, or a wait for its next batch longer than ``call_timeout``, ends it as
     ``Outcome.unfound``. Leaving the iteration early (or ``cancel``) stops new calls.
     """
 
     def __init__(
         self,
         source: PageSource[L, T],
-        work: Sequence[Work[L, T]],
+        work: Sequence[Work[L]],
         *,
         concurrency: int,
         limit: int | None = None,
@@ -175,24 +171,26 @@ class FanOut(Generic[L, T]):
         cancel: threading.Event | None = None,
         call_timeout: float | None = None,
         split: Splitter[L, T] | None = None,
-        more: Iterator[Sequence[Work[L, T]]] | None = None,
+        more: Iterator[Sequence[Work[L]]] | None = None,
+        key: Key[T] | None = None,
     ) -> None:
-        self._source, self._limit = source, limit
+        self._source, self._limit, self._key = source, limit, key
         self._split = split if limit is None else None
         self._cancel = cancel or threading.Event()
         self._concurrency, self._progress = concurrency, progress
         self._call_timeout, self._more = call_timeout, more
-        self._units: list[Work[L, T]] = []
+        self._units: list[Work[L]] = []
         self.outcome: Outcome[L] = Outcome(total=0)
-        self._todo: queue.SimpleQueue[tuple[int, Work[L, T]] | None] = queue.SimpleQueue()
-        self._add(work)
-        self._results: queue.Queue[_Page[T] | _End[L] | _Split[L, T] | _More[L, T]] = queue.Queue(
-            maxsize=concurrency
-        )
+        self._todo: queue.SimpleQueue[tuple[int, Work[L]] | None] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[_Message[T, L]] = queue.SimpleQueue()
+        self.tickets = threading.BoundedSemaphore(concurrency)
         self._clock = CallClock()
         self._abandoned: set[int] = set()
         self._read: dict[int, int] = {}
+        self._seen: dict[int, Seen] = {}  # per root chain: the keys its listing gave
+        self._open: dict[int, int] = {}  # per root chain: its chains not yet done
         self._started = 0
+        self._add(work)
 
     def __iter__(self) -> Iterator[Sequence[T]]:
         """Each page's items, in this thread, until every chain is done or ``cancel``."""
@@ -214,23 +212,29 @@ class FanOut(Generic[L, T]):
                 if isinstance(message, _More):
                     self._found(message)
                     continue
-                if message.chain in self._abandoned:
-                    continue
-                items = self._take(message)
-                if items:
-                    yield items
-                if self._progress is not None:
-                    self._progress(self.outcome)
+                try:
+                    if message.chain not in self._abandoned:
+                        items = self._take(message)
+                        if items:
+                            yield items
+                        if self._progress is not None:
+                            self._progress(self.outcome)
+                finally:
+                    if isinstance(message, _Page):
+                        self.tickets.release()  # the page is written (or dropped)
         finally:
             self._cancel.set()  # no new calls from the workers, whoever stopped the run
             for _ in range(self._started):
                 self._todo.put(None)  # every worker's end-of-work marker (spares are harmless)
 
-    def _add(self, work: Sequence[Work[L, T]]) -> None:
+    def _add(self, work: Sequence[Work[L]]) -> None:
         """Queue more chains to read."""
         for item in work:
             self._units.append(item)
-            self._todo.put((len(self._units) - 1, item))
+            index = len(self._units) - 1
+            root = index if item.root is None else item.root
+            self._open[root] = self._open.get(root, 0) + 1
+            self._todo.put((index, item))
         self.outcome.total += len(work)
 
     def _add_workers(self) -> None:
@@ -240,7 +244,7 @@ class FanOut(Generic[L, T]):
         for _ in range(min(self._concurrency, waiting) - live):
             self._start_worker()
 
-    def _find(self, more: Iterator[Sequence[Work[L, T]]]) -> None:
+    def _find(self, more: Iterator[Sequence[Work[L]]]) -> None:
         """Drain ``more`` (in its own thread), sending each batch to the run's thread.
 
         Its calls are timed like a chain's: one that hangs is given up on (``_FINDING``).
@@ -253,28 +257,16 @@ class FanOut(Generic[L, T]):
                     work = next(more, None)
                 finally:
                     self._clock.end(_FINDING)
-                if work is None:
+                if work is None or self._cancel.is_set():
                     break
-                if not self._send(_More(work)):
-                    return
+                self._results.put(_More(work))
         except BackupctlError as exc:
             error = exc
         except Exception as exc:  # an unexpected library error: tell it like any other
             error = AwsError(f"{type(exc).__name__}: {exc}")
-        self._send(_More(last=True, error=error))
+        self._results.put(_More(last=True, error=error))
 
-    def _send(self, message: _Page[T] | _End[L] | _Split[L, T] | _More[L, T]) -> bool:
-        """Hand ``message`` to the run's thread, waiting while the queue is full; False
-        (and nothing sent) once the run is cancelled: nobody would take it."""
-        while not self._cancel.is_set():
-            try:
-                self._results.put(message, timeout=0.1)
-            except queue.Full:
-                continue
-            return True
-        return False
-
-    def _found(self, message: _More[L, T]) -> None:
+    def _found(self, message: _More[L]) -> None:
         if not self.outcome.finding:
             return  # given up on (``_give_up_overdue``): what comes after is dropped
         self._add(message.work)
@@ -289,11 +281,26 @@ class FanOut(Generic[L, T]):
             failure = _Chain(self, index, item).walk()
             if index in self._abandoned:
                 return  # a replacement worker has taken this one's place
-            self._send(_End(index, failure))
+            self._results.put(_End(index, failure))
 
     def _start_worker(self) -> None:
         self._started += 1
         threading.Thread(target=self._worker, name="backupctl-fanout", daemon=True).start()
+
+    def take_ticket(self) -> bool:
+        """Wait for a ticket to make a call (a page may then be alive); False when the run
+        was cancelled meanwhile: no call is to be made."""
+        while not self._cancel.is_set():
+            if self.tickets.acquire(timeout=0.1):
+                return True
+        return False
+
+    def _give_up(self, index: int, failure: Failure[L]) -> None:
+        """End chain ``index`` now, as ``failure``; its worker is replaced, and whatever the
+        chain sends later is dropped."""
+        self._abandoned.add(index)
+        self._done(index, failure)
+        self._start_worker()
 
     def _give_up_overdue(self, call_timeout: float) -> None:
         """Fail each chain whose call has run too long, and replace its worker."""
@@ -303,13 +310,11 @@ class FanOut(Generic[L, T]):
                 self.outcome.finding = False
                 self.outcome.unfound = no_answer(call_timeout, "listing the accounts")
                 continue
-            self._abandoned.add(index)
-            self.outcome.done += 1
-            read = self._read.get(index, 0)
-            self.outcome.failures.append(_timed_out(self._units[index], call_timeout, read))
-            self._start_worker()
+            item = self._units[index]
+            doing = f"listing {item.listing} in {item.target}"
+            self._give_up(index, Failure(item.target, item.listing, no_answer(call_timeout, doing)))
 
-    def _next(self) -> _Page[T] | _End[L] | _Split[L, T] | _More[L, T] | None:
+    def _next(self) -> _Message[T, L] | None:
         """The next message from the workers; None after a tenth of a second without one."""
         try:
             return self._results.get_nowait()
@@ -326,69 +331,99 @@ class FanOut(Generic[L, T]):
         except queue.Empty:
             return None
 
-    def _take(self, message: _Page[T] | _End[L] | _Split[L, T]) -> Sequence[T]:
+    def _take(self, message: _Page[T] | _End[L] | _Split[L]) -> Sequence[T]:
         """Account for one message; the items to hand on (none for all but pages)."""
-        outcome = self.outcome
-        if isinstance(message, _Page):
-            part = self._units[message.chain].split
-            items = message.items if part is None else part.fresh(message.items)
-            outcome.items += len(items)
-            self._read[message.chain] = self._read.get(message.chain, 0) + len(items)
-            return items
         if isinstance(message, _Split):
             parent = self._units[message.chain]
-            self._add([Work(parent.target, part.listing, part) for part in message.parts])
-        else:
-            outcome.done += 1
-            if message.failure is not None:
-                outcome.failures.append(message.failure)
-        return ()
+            root = message.chain if parent.root is None else parent.root
+            self._add([Work(parent.target, listing, root) for listing in message.parts])
+            return ()
+        if isinstance(message, _End):
+            self._done(message.chain, message.failure)
+            return ()
+        index = message.chain
+        try:
+            items = _decoded(message.items)
+        except BackupctlError as error:
+            item = self._units[index]
+            self._give_up(index, Failure(item.target, item.listing, error))
+            return ()
+        if self._key is not None:
+            item = self._units[index]
+            root = index if item.root is None else item.root
+            items = self._seen.setdefault(root, Seen()).fresh(items, self._key)
+        self.outcome.items += len(items)
+        self._read[index] = self._read.get(index, 0) + len(items)
+        return items
+
+    def _done(self, index: int, failure: Failure[L] | None) -> None:
+        """Chain ``index`` ended; its listing's keys go once every part of it has ended."""
+        self.outcome.done += 1
+        if failure is not None:
+            # What was handed on before the failure: counted here, after the repeats.
+            self.outcome.failures.append(replace(failure, read=self._read.get(index, 0)))
+        item = self._units[index]
+        root = index if item.root is None else item.root
+        self._open[root] -= 1
+        if not self._open[root]:
+            del self._open[root]
+            self._seen.pop(root, None)
+
+
+def _decoded(items: Items[T]) -> Sequence[T]:
+    return items.decode() if isinstance(items, Encoded) else items
 
 
 class _Chain(Generic[L, T]):
     """One worker's walk down one chain, handing each page to the run's thread."""
 
-    def __init__(self, run: FanOut[L, T], index: int, item: Work[L, T]) -> None:
+    def __init__(self, run: FanOut[L, T], index: int, item: Work[L]) -> None:
         self._run, self._index, self._item = run, index, item
 
     def walk(self) -> Failure[L] | None:
         """Walk the chain to its end; an error ends it as a Failure."""
         run, index, item = self._run, self._index, self._item
-        put, limit, split = run._send, run._limit, run._split
+        put, limit, split = run._results.put, run._limit, run._split
         read = 0
         pages = run._source.pages(item.target, item.listing)
-        probe: list[T] | None = [] if split is not None and item.split is None else None
+        probe: list[Items[T]] | None = [] if split is not None and item.root is None else None
         number = 0
         try:
-            while True:
+            while index not in run._abandoned:
                 number += 1
+                if not run.take_ticket():
+                    return None
+                sent = False
                 run._clock.begin(index)
                 began = time.monotonic()
                 try:
                     page = next(pages, None)
+                    if page is None or run._cancel.is_set():
+                        return None
+                    items: Items[T] = page.items
+                    if limit is not None:  # counting needs the items: --limit is for few
+                        items = _decoded(items)[: limit - read]
+                    if probe is not None and split is not None and page.more:
+                        probe.append(items)
+                        if number == SPLIT_AT_PAGE:
+                            parts = split(item.listing, probe, time.monotonic() - began)
+                            probe = None
+                            if parts:
+                                put(_Page(index, items))
+                                sent = True
+                                put(_Split(index, parts))
+                                return None
+                    put(_Page(index, items))
+                    sent = True
                 finally:
                     run._clock.end(index)
-                if page is None or run._cancel.is_set():
-                    return None
-                items = page.items
-                if limit is not None and read + len(items) > limit:
-                    items = items[: limit - read]
-                if probe is not None and split is not None and page.more:
-                    probe.extend(items)
-                    if number == SPLIT_AT_PAGE:
-                        parts = split(item.listing, probe, time.monotonic() - began)
-                        probe = None
-                        if parts:
-                            put(_Page(index, items))
-                            put(_Split(index, parts))
-                            return None
-                read += len(items)
-                if items:
-                    put(_Page(index, items))
+                    if not sent:
+                        run.tickets.release()
+                read += len(items) if isinstance(items, Sequence) else 0
                 if limit is not None and read >= limit:
                     return None
+            return None
         except BackupctlError as error:
-            return Failure(item.target, item.listing, error, read)
+            return Failure(item.target, item.listing, error)
         except Exception as exc:  # an unexpected library error: isolate it like any other
-            unexpected = AwsError(f"{type(exc).__name__}: {exc}")
-            return Failure(item.target, item.listing, unexpected, read)
+            return Failure(item.target, item.listing, AwsError(f"{type(exc).__name__}: {exc}"))

@@ -17,18 +17,20 @@ pages come in:
   ``--since``), the newest open above (or ends at ``--until``);
 - neighbouring windows overlap by ``OVERLAP`` on each side of their shared edge, so a
   job near an edge is in at least one of them;
-- ``Seams`` drops the second sighting of a job seen near an edge, and any job of the
-  first pages (already printed) that a window returns again.
+- the fan-out drops the second sighting of a job, by its id, across every window of a
+  listing and its first pages (``engine.seen``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from backupctl.domain.job import Job
+from backupctl.domain.page import Encoded
 from backupctl.domain.query import Listing
 
 # Each side of an edge: wider than any rounding of times to the second.
@@ -45,58 +47,35 @@ WORTH_SECONDS = 5.0
 REACH = timedelta(days=30)
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """One window's listing, and where its own edges overlap its neighbours'."""
+@runtime_checkable
+class Timed(Protocol):
+    """A page still encoded that can tell its jobs' creation times without being decoded."""
 
-    listing: Listing
-    seams: Seams
-    # Jobs created before ``low`` or at or after ``high`` may also be in a neighbour.
-    low: datetime | None
-    high: datetime | None
-
-    def fresh(self, jobs: Sequence[Job]) -> list[Job]:
-        """The page's jobs less any printed already (by the first pages or a neighbour)."""
-        return self.seams.fresh(self, jobs)
-
-    def near_edge(self, job: Job) -> bool:
-        """Whether a neighbouring window may return this job too."""
-        created = job.created_at
-        if created is None:
-            return True
-        return (self.low is not None and created < self.low) or (
-            self.high is not None and created >= self.high
-        )
+    def creation_times(self) -> list[datetime]: ...
 
 
-@dataclass(slots=True)
-class Seams:
-    """The jobs one split listing has printed where its windows meet."""
+def _times(page: Sequence[Job] | Encoded[Job]) -> list[datetime]:
+    if isinstance(page, Encoded):
+        if isinstance(page, Timed):
+            return page.creation_times()
+        return list(_created(page.decode()))
+    return list(_created(page))
 
-    seen: set[str] = field(default_factory=set)
 
-    def fresh(self, window: Window, jobs: Sequence[Job]) -> list[Job]:
-        """The page's jobs less any printed already (by the first pages or a neighbour)."""
-        out: list[Job] = []
-        seen = self.seen
-        for job in jobs:
-            if job.job_id in seen:
-                continue
-            if window.near_edge(job):
-                seen.add(job.job_id)
-            out.append(job)
-        return out
+def _created(jobs: Iterable[Job]) -> Iterator[datetime]:
+    return (job.created_at for job in jobs if job.created_at is not None)
 
 
 def plan_windows(
     listing: Listing,
-    first_pages: Sequence[Job],
+    first_pages: Sequence[Sequence[Job] | Encoded[Job]],
     page_seconds: float,
     *,
     page_size: int,
     now: datetime,
-) -> list[Window] | None:
-    """Windows to read the rest of ``listing`` with, or None to keep to its one chain.
+) -> list[Listing] | None:
+    """The listings of the windows to read the rest of ``listing`` with, or None to keep
+    to its one chain.
 
     ``first_pages`` is what the listing's first calls returned (newest first, as the
     service lists), the last of them in ``page_seconds``; more pages follow. The
@@ -105,7 +84,7 @@ def plan_windows(
     ``WORTH_SECONDS`` is left alone: windows cost a few calls more, and calls count
     against the service's rate limits.
     """
-    times = [job.created_at for job in first_pages if job.created_at is not None]
+    times = [moment for page in first_pages for moment in _times(page)]
     if not times:
         return None
     since: datetime | None = listing.params.get("ByCreatedAfter")
@@ -113,7 +92,7 @@ def plan_windows(
     top = until or max(now, max(times))
     oldest = min(times)
     bottom = since or top - REACH
-    covered = (top - oldest) * (page_size / len(first_pages))  # the time one full page spans
+    covered = (top - oldest) * (page_size / len(times))  # the time one full page spans
     remaining = oldest - bottom
     if remaining <= OVERLAP * 4 or covered <= timedelta(0):
         return None
@@ -132,12 +111,11 @@ def plan_windows(
     edges = sorted({e for e in edges if (not since or e > since) and (not until or e < until)})
     if not edges:
         return None
-    seams = Seams({job.job_id for job in first_pages})
     lows: list[datetime | None] = [since, *edges]
     highs: list[datetime | None] = [*edges, until]
     last = len(edges)
     return [
-        _window(listing, seams, low, high, first=i == 0, last=i == last)
+        _window(listing, low, high, first=i == 0, last=i == last)
         for i, (low, high) in enumerate(zip(lows, highs, strict=True))
     ]
 
@@ -147,9 +125,8 @@ def _second(moment: datetime) -> datetime:
 
 
 def _window(
-    listing: Listing, seams: Seams, low: datetime | None, high: datetime | None, *, first: bool,
-    last: bool,
-) -> Window:  # fmt: skip
+    listing: Listing, low: datetime | None, high: datetime | None, *, first: bool, last: bool
+) -> Listing:
     """The window from edge ``low`` to edge ``high``; the first and last keep the query's own
     bounds (None: open), every other edge is widened by ``OVERLAP``."""
     params = dict(listing.params)
@@ -163,11 +140,4 @@ def _window(
             params.pop(name, None)
         else:
             params[name] = value
-    # A neighbour may return what lies within two OVERLAPs of a shared edge (one for the
-    # overlap, one for a service that rounds times to the second).
-    return Window(
-        replace(listing, params=params),
-        seams,
-        None if first or low is None else low + 2 * OVERLAP,
-        None if last or high is None else high - 2 * OVERLAP,
-    )
+    return replace(listing, params=params)

@@ -16,8 +16,9 @@ import botocore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backupctl.aws.normalize import normalize
 from backupctl.domain.errors import UsageError
-from backupctl.domain.job import FIELDS, Kind, as_record, normalize
+from backupctl.domain.job import FIELDS, Kind, as_record
 from backupctl.domain.query import parse_when
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -10,14 +10,13 @@ from pathlib import Path
 import botocore
 import pytest
 
+from backupctl.aws.normalize import normalize, normalize_detail
 from backupctl.domain.job import (
     FIELDS,
     STATES,
     Kind,
     as_record,
     format_time,
-    normalize,
-    normalize_detail,
     record_row,
 )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from backupctl.aws.fastparse import RAW
 from backupctl.aws.sessions import Connector
 from backupctl.aws.settings import AwsSettings
 from backupctl.domain.errors import CredentialsError
@@ -31,7 +34,7 @@ def test_each_member_call_is_signed_as_its_own_account(sandbox: Sandbox) -> None
     sandbox.counters.reset()
     for account in (first, second, first):
         page = connector.client("backup", region, account).list_backup_jobs(MaxResults=1)
-        assert page["BackupJobs"][0]["AccountId"] == account
+        assert json.loads(page[RAW])["BackupJobs"][0]["AccountId"] == account
     calls = {k[2]: v for k, v in sandbox.counters.requests.items() if k[1] == "ListBackupJobs"}
     assert calls == {first: 2, second: 1}
     assumed = {k[2]: v for k, v in sandbox.counters.requests.items() if k[1] == "AssumeRole"}
