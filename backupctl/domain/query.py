@@ -16,8 +16,11 @@ from typing import Any
 from backupctl.domain.errors import UsageError
 from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
 
-_RELATIVE = re.compile(r"^\s*(?P<n>\d+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
+# ASCII digits only: Python's \d is any Unicode digit, and int() reads them all.
+_RELATIVE = re.compile(r"^\s*(?P<n>[0-9]+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# AWS's timestamps count from the Unix epoch; AWS Backup has no job from before it.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 # The API's resource types are case-sensitive; accept any case and send AWS's spelling.
 RESOURCE_TYPES: tuple[str, ...] = (
@@ -40,16 +43,30 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "VirtualMachine",
 )
 _RESOURCE_TYPE_BY_LOWER = {t.lower(): t for t in RESOURCE_TYPES}
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$")
 _VAULT_NAME = re.compile(r"^[A-Za-z0-9\-_.]{2,50}$")
 
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
-    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given)."""
-    match = _RELATIVE.match(text)
-    if match:
-        amount = int(match.group("n"))
-        return now - timedelta(**{_UNITS[match.group("unit").lower()]: amount})
+    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given),
+    from 1970-01-01 to the end of 9999 (UTC)."""
+    match = _RELATIVE.fullmatch(text)
+    try:
+        if match:
+            unit = _UNITS[match.group("unit").lower()]
+            when: datetime | None = now - timedelta(**{unit: int(match.group("n"))})
+        else:
+            when = _iso_time(text, option)
+    except OverflowError:  # before year 1 or after 9999: further than a datetime reaches
+        when = None
+    if when is None or when < EARLIEST:
+        raise UsageError(
+            f"{option}: {text!r} is out of range; times from 1970-01-01 to 9999-12-31 (UTC)"
+        )
+    return when
+
+
+def _iso_time(text: str, option: str) -> datetime:
     from dateutil import parser as dateparser  # here, not at the top: --help stays fast
 
     try:
@@ -143,7 +160,7 @@ class Query:
             raise UsageError("--since must be earlier than --until")
         if self.limit is not None and self.limit < 1:
             raise UsageError("--limit must be at least 1")
-        if self.resource_arn is not None and not _ARN.match(self.resource_arn):
+        if self.resource_arn is not None and not _ARN.fullmatch(self.resource_arn):
             raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
         if self.vault is not None and not _VAULT_NAME.match(self.vault):
             raise UsageError(
