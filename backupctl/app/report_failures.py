@@ -75,7 +75,7 @@ class FailureReport:
         query = request.query
         if not request.issues:  # the service filters the problem states itself
             query = replace(query, states=tuple(sorted(PROBLEM_STATES)))
-        connector, plan = connect(request.where, stream=True)
+        connector, plan = connect(request.where, query, stream=True)
         problems = _Problems(request.issues)
         reading = read_jobs(connector, plan, query, problems.write, request.where, self._hooks)
         summary = Summary(

@@ -81,7 +81,7 @@ def watch(
         from backupctl.aws.backup_jobs import BackupReader  # boto3: only once a call is made
         from backupctl.cli.live_watch import LiveWatch
 
-        connector, plan = connect(where)
+        connector, plan = connect(where, query)
         jobs = Watch(BackupReader(connector), plan, query, where, since=since, clock=env.clock)
         status = LiveWatch(env, jobs).run(console, interval, count)
     finish(status)

@@ -2,7 +2,9 @@
 
 Every filter the service can apply goes to the List call's own ``By*`` parameter;
 only what the API cannot filter (the vault name of copy and restore jobs) is
-checked client-side, by ``Listing.keep``.
+checked client-side, by ``Listing.keep``. What AWS's own patterns allow (a vault name, a
+resource type) is checked against botocore's service model by ``aws.constraints``, before
+any call.
 """
 
 from __future__ import annotations
@@ -44,7 +46,14 @@ RESOURCE_TYPES: tuple[str, ...] = (
 )
 _RESOURCE_TYPE_BY_LOWER = {t.lower(): t for t in RESOURCE_TYPES}
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$")
-_VAULT_NAME = re.compile(r"^[A-Za-z0-9\-_.]{2,50}$")
+# The option each By* parameter's value comes from, to name it when AWS would refuse the value.
+FILTER_OPTIONS = {
+    "ByState": "--state",
+    "ByStatus": "--state",
+    "ByResourceType": "--resource-type",
+    "ByResourceArn": "--resource-arn",
+    "ByBackupVaultName": "--vault",
+}
 
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
@@ -162,11 +171,6 @@ class Query:
             raise UsageError("--limit must be at least 1")
         if self.resource_arn is not None and not _ARN.fullmatch(self.resource_arn):
             raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
-        if self.vault is not None and not _VAULT_NAME.match(self.vault):
-            raise UsageError(
-                f"--vault: {self.vault!r} is not a vault name "
-                "(2-50 letters, digits, hyphens, underscores, dots)"
-            )
 
     def listings(self) -> list[Listing]:
         """The List* call chains this query needs: per kind, and per state where states are given.

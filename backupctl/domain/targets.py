@@ -1,8 +1,9 @@
 """Targets: the (account, region) pairs a command reads, and how each account is reached.
 
 ``TargetOptions.validate`` checks every value without calling AWS (bad usage exits 2
-before any call); ``app.connect.resolve`` then asks STS and Organizations what it must,
-and records what it found in a ``Plan``.
+before any call; ``aws.constraints`` then checks them against what botocore's service
+models and endpoint data allow); ``app.connect.resolve`` then asks STS and Organizations
+what it must, and records what it found in a ``Plan``.
 """
 
 from __future__ import annotations
@@ -111,11 +112,8 @@ class TargetOptions:
             raise UsageError("--region all cannot be combined with other regions")
         if self.role is not None:
             role_arn_template(self.role)
-        if self.external_id is not None:
-            if self.role is None:
-                raise UsageError("--external-id needs --role")
-            if not 2 <= len(self.external_id) <= 1224:
-                raise UsageError("--external-id must be 2 to 1224 characters")
+        if self.external_id is not None and self.role is None:
+            raise UsageError("--external-id needs --role")
         return TargetOptions(accounts, self.ou, regions, self.role, self.external_id)
 
     @property

@@ -18,6 +18,7 @@ from tests.cli.conftest import Invoke
 LIST = ("jobs", "list")
 DESCRIBE = ("job", "describe", "0B8CDD88-2231-D72A-B419-67B3DA15714B")
 ACCOUNTS = ("accounts", "list")
+REPORT = ("report", "failures")
 
 # Options every command that calls AWS shares, with their bad values.
 WHERE = [
@@ -29,14 +30,19 @@ WHERE = [
     ("--account", "\uff11" * 12),  # full-width digits
     ("--region", "mars"),
     ("--region", "us-east-\u0661"),
+    ("--region", "us-east-7"),  # the form of a region, unknown to botocore's endpoint data
+    ("--region", "eu-west-1,us-east-7"),
     ("--region", "all,us-east-1"),
     ("--region", "us-east-1,"),
     ("--ou", "bad"),
     ("--ou", "ou-abcd-12345678", "--account", "111111111111"),
     ("--role", "bad role{"),
     ("--role", "arn:aws:iam::1:role/x"),
+    ("--role", "r\u00f4le"),  # IAM's \w is ASCII
     ("--external-id", "x"),
     ("--external-id", "x", "--role", "R"),
+    ("--external-id", "an id", "--role", "R"),
+    ("--external-id", "x" * 1225, "--role", "R"),
     ("--output", "xml"),
     ("-o", "XML"),
     ("-o", ""),
@@ -74,11 +80,25 @@ WHICH = [
     ("--resource-arn", "not-an-arn"),
     ("--resource-type", ""),
     ("--vault", "bad vault!"),
+    ("--vault", "my.vault"),
+    ("--vault", "my.vault", "--kind", "copy"),  # filtered by backupctl: still no such name
+    ("--vault", "v"),
+    ("--resource-type", "Elastic Block Store"),
+    ("--resource-type", "\U0001f4be"),
+    ("--resource-type", "x" * 200),
+]
+REPORT_WHICH = [
+    ("--since", "1000000d"),
+    ("--until", "99999999999999h"),
+    ("--vault", "my.vault"),
+    ("--resource-type", "a b"),
+    ("--region", "us-east-7"),
 ]
 CASES = [
     *[(LIST, bad) for bad in WHERE + WHICH],
     *[(DESCRIBE, bad) for bad in [*WHERE, ("--kind", "snapshot"), ("--concurrency", "0")]],
     *[(ACCOUNTS, bad) for bad in WHERE],
+    *[(REPORT, bad) for bad in REPORT_WHICH],
     (("job", "describe"), ()),
     (("job", "describe", "a", "b"), ()),
     (("job", "describe", "--kind", "backup"), ()),
@@ -90,7 +110,8 @@ CASES = [
 
 
 def _id(case: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
-    return " ".join((*case[0][:2], *case[1])) or "-"
+    words = [w if len(w) <= 20 else f"{w[:10]}...({len(w)})" for w in (*case[0][:2], *case[1])]
+    return " ".join(words) or "-"
 
 
 @pytest.mark.parametrize("case", CASES, ids=map(_id, CASES))
@@ -119,6 +140,9 @@ def test_bad_usage_exits_2_with_one_line_and_no_request(
         (("jobs", "list", "--limit", "0"), "--limit"),
         (("jobs", "list", "--fields", "nope"), "nope"),
         (("jobs", "list", "--region", "mars"), "mars"),
+        (("jobs", "list", "--region", "us-east-7"), "botocore"),
+        (("jobs", "list", "--vault", "my.vault"), "^[a-zA-Z0-9\\-\\_]{2,50}$"),
+        (("jobs", "list", "--resource-type", "a b"), "--resource-type: AWS does not accept 'a b'"),
         (("job", "describe"), "JOB_ID"),
         (("jobs", "list", "--nope"), "--nope"),
     ],
@@ -225,3 +249,14 @@ def test_a_bad_backupctl_output_is_usage_and_names_the_variable(
     assert "BACKUPCTL_OUTPUT" in result.stderr
     assert sandbox.counters.total_requests() == before
     assert cli("jobs", "list", "--limit", "1", "-o", "csv").exit_code == 0
+
+
+@pytest.mark.parametrize("spelling", ["SAP HANA on Amazon EC2", "storage gateway"])
+def test_documented_resource_types_with_a_space_are_sent(
+    cli: Invoke, sandbox: Sandbox, spelling: str
+) -> None:
+    # ListBackupJobs documents these two, though the pattern of ByResourceType has no space.
+    before = sandbox.counters.total_requests()
+    result = cli("jobs", "list", "--resource-type", spelling, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert sandbox.counters.total_requests() > before

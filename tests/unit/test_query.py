@@ -109,7 +109,6 @@ def test_kinds_and_resource_types() -> None:
         {"since": NOW, "until": NOW - timedelta(days=1)},
         {"limit": 0},
         {"resource_arn": "not-an-arn"},
-        {"vault": "bad vault!"},
     ],
 )
 def test_bad_queries(kwargs: dict[str, object]) -> None:
