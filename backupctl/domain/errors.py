@@ -14,6 +14,7 @@ class ExitStatus(IntEnum):
     PARTIAL = 3
     UNREADABLE = 4
     LOCKED = 5
+    INTERNAL = 70  # a bug (EX_SOFTWARE): not something AWS or the input did
     INTERRUPTED = 130
 
 
