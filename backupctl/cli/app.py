@@ -26,8 +26,8 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
-4 nothing could be read; 5 another run holds the lock; 70 internal error (a bug);
-130 interrupted."""
+4 nothing could be read; 5 another run holds the lock; 6 the report was printed but could
+not be remembered (reported again next run); 70 internal error (a bug); 130 interrupted."""
 
 app = typer.Typer(
     name="backupctl",
