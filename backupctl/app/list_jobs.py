@@ -64,9 +64,8 @@ class JobStream:
         self.reading: Reading | None = None
 
     def __iter__(self) -> Iterator[Job]:
-        connector = self._connector
-        plan = resolve(connector, self._where.targets, stream=True)
-        run = job_fan_out(connector, plan, self._query, self._where, self._hooks)
+        plan = resolve(self._connector, self._where.targets, stream=True)
+        run = job_fan_out(self._connector, plan, self._query, self._where, self._hooks)
         if self._query.limit is None:
             for page in run:
                 yield from page

@@ -141,10 +141,10 @@ def _check_regions(connector: Connector, targets: TargetOptions) -> None:
     if connector.serves_any_region("backup"):
         return
     regions = [] if targets.all_regions else [(region, "--region") for region in targets.regions]
-    configured = connector.configured_region()
-    if connector.settings.region is None and configured is not None:
-        regions.append(configured)  # the region of the calls that name none (STS)
-    known = known_regions(connector.data_loader)
+    if connector.settings.region is None:  # the calls that name no region (STS) use this one
+        configured = connector.configured_region()
+        regions += [configured] if configured is not None else []
+    known = _known_regions(connector.data_loader)
     for region, source in regions:
         if region not in known:
             raise UsageError(
@@ -155,7 +155,7 @@ def _check_regions(connector: Connector, targets: TargetOptions) -> None:
             )
 
 
-def known_regions(loader: Loader) -> frozenset[str]:
+def _known_regions(loader: Loader) -> frozenset[str]:
     """Every region of every partition in botocore's endpoint data (both of its files)."""
     endpoints, _ = loader.load_data_with_path("endpoints")
     partitions = loader.load_data("partitions")
