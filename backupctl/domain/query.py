@@ -21,8 +21,9 @@ from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
 # ASCII digits only: Python's \d is any Unicode digit, and int() reads them all.
 _RELATIVE = re.compile(r"^\s*(?P<n>[0-9]+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-# AWS's timestamps count from the Unix epoch; AWS Backup has no job from before it.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+# Times are sent with four-digit years (botocore writes year 999 as "999-...", which
+# no ISO 8601 reader takes); a datetime ends with 9999.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
 
 # The API's resource types are case-sensitive; accept any case and send AWS's spelling.
 RESOURCE_TYPES: tuple[str, ...] = (
@@ -58,7 +59,7 @@ FILTER_OPTIONS = {
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
     """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given),
-    from 1970-01-01 to the end of 9999 (UTC)."""
+    from 1000-01-01 to the end of 9999 (UTC)."""
     match = _RELATIVE.fullmatch(text)
     try:
         if match:
@@ -70,7 +71,7 @@ def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime
         when = None
     if when is None or when < EARLIEST:
         raise UsageError(
-            f"{option}: {text!r} is out of range; times from 1970-01-01 to 9999-12-31 (UTC)"
+            f"{option}: {text!r} is out of range; times from 1000-01-01 to 9999-12-31 (UTC)"
         )
     return when
 

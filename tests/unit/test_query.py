@@ -39,7 +39,7 @@ def test_parse_when_rejects_with_one_line(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("1970-01-01", datetime(1970, 1, 1, tzinfo=UTC)),
+        ("1000-01-01", datetime(1000, 1, 1, tzinfo=UTC)),
         ("20000d", NOW - timedelta(days=20000)),
         ("9999-12-31T23:59:59Z", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
     ],
@@ -49,10 +49,10 @@ def test_parse_when_accepts_the_edges_of_its_range(text: str, expected: datetime
 
 
 @pytest.mark.parametrize(
-    "text", ["99999999999999d", "1000000d", "99999999999999h", "30000d", "0001-01-01"]
+    "text", ["99999999999999d", "1000000d", "99999999999999h", "400000d", "0999-12-31"]
 )
 def test_parse_when_names_a_time_out_of_range(text: str) -> None:
-    with pytest.raises(UsageError, match=r"^--until: .* is out of range; times from 1970-01-01"):
+    with pytest.raises(UsageError, match=r"^--until: .* is out of range; times from 1000-01-01"):
         parse_when(text, NOW, option="--until")
 
 
