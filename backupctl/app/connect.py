@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from backupctl.app.requests import Where
 from backupctl.domain.errors import UsageError
+from backupctl.domain.query import Query
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Account, Plan, Target, TargetOptions
 
 if TYPE_CHECKING:
@@ -43,17 +44,28 @@ def settings_for(where: Where) -> AwsSettings:
     )
 
 
+def checked_connector(where: Where, query: Query | None = None) -> Connector:
+    """A connector for ``where``, once its targets, its regions and ``query`` are checked
+    against what AWS accepts (botocore's service models and endpoint data): UsageError
+    naming the option otherwise. No call is made."""
+    from backupctl.aws.constraints import check_inputs
+    from backupctl.aws.sessions import Connector
+
+    connector = Connector(settings_for(where), where.targets.role, where.targets.external_id)
+    check_inputs(connector, where.targets, query)
+    return connector
+
+
 def connect(
-    where: Where, *, list_org: bool = False, stream: bool = False
+    where: Where, query: Query | None = None, *, list_org: bool = False, stream: bool = False
 ) -> tuple[Connector, Plan]:
-    """A connector and the resolved targets (STS and, for --account all/--ou, Organizations).
+    """A checked connector (``checked_connector``) and the resolved targets (STS and, for
+    --account all/--ou, Organizations).
 
     With ``stream``, accounts Organizations lists after its first page are left in
     ``Plan.pending``, for the fan-out to read while it reads the first ones.
     """
-    from backupctl.aws.sessions import Connector
-
-    connector = Connector(settings_for(where), where.targets.role, where.targets.external_id)
+    connector = checked_connector(where, query)
     return connector, resolve(connector, where.targets, list_org=list_org, stream=stream)
 
 

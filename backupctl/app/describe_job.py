@@ -25,7 +25,7 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 
 def check_job_id(job_id: str) -> str:
     """``job_id`` if it could be a job id; UsageError otherwise (before any call)."""
-    if not _JOB_ID.match(job_id):
+    if not _JOB_ID.fullmatch(job_id):
         raise UsageError(f"JOB_ID: {job_id!r} is not a job id")
     return job_id
 

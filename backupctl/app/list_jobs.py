@@ -6,7 +6,7 @@ import heapq
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from backupctl.app.connect import connect
+from backupctl.app.connect import checked_connector, connect, resolve
 from backupctl.app.reading import Reading, job_fan_out, read_jobs
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.job import Job, newest_first
@@ -42,7 +42,7 @@ def list_jobs(where: Where, query: Query, sink: JobSink, hooks: Hooks | None = N
     """Read ``query``'s jobs over ``where``'s targets into ``sink``: every page as it comes,
     or with ``query.limit`` the newest jobs once all are read."""
     hooks = hooks or Hooks()
-    connector, plan = connect(where, stream=True)
+    connector, plan = connect(where, query, stream=True)
     if query.limit is None:
         return read_jobs(connector, plan, query, sink.write, where, hooks)
     newest = Newest(query.limit)
@@ -54,16 +54,18 @@ def list_jobs(where: Where, query: Query, sink: JobSink, hooks: Hooks | None = N
 class JobStream:
     """The jobs of a query over targets, as an iterator; ``reading`` once it is exhausted.
 
-    Nothing is called until the iteration starts; leaving it early stops every call.
+    Nothing is called until the iteration starts (what AWS would refuse raises UsageError
+    here, at once); leaving it early stops every call.
     """
 
     def __init__(self, where: Where, query: Query, hooks: Hooks | None = None) -> None:
         self._where, self._query, self._hooks = where, query, hooks or Hooks()
+        self._connector = checked_connector(where, query)
         self.reading: Reading | None = None
 
     def __iter__(self) -> Iterator[Job]:
-        connector, plan = connect(self._where, stream=True)
-        run = job_fan_out(connector, plan, self._query, self._where, self._hooks)
+        plan = resolve(self._connector, self._where.targets, stream=True)
+        run = job_fan_out(self._connector, plan, self._query, self._where, self._hooks)
         if self._query.limit is None:
             for page in run:
                 yield from page

@@ -75,7 +75,7 @@ class FailureReport:
         query = request.query
         if not request.issues:  # the service filters the problem states itself
             query = replace(query, states=tuple(sorted(PROBLEM_STATES)))
-        connector, plan = connect(request.where, stream=True)
+        connector, plan = connect(request.where, query, stream=True)
         problems = _Problems(request.issues)
         reading = read_jobs(connector, plan, query, problems.write, request.where, self._hooks)
         summary = Summary(
@@ -92,9 +92,19 @@ class FailureReport:
             self._leave_out_reported(summary, self._store)
         return summary, reading
 
+    @property
+    def state_emptied(self) -> Path | None:
+        """The ``--new`` state file, when it was there but held nothing (emptied): what
+        earlier runs reported is not known, and every problem is reported again."""
+        store = self._store
+        return store.path if store is not None and store.emptied else None
+
     def remember(self, summary: Summary) -> None:
-        """Record the problems just reported, so the next ``--new`` run leaves them out."""
-        if self._store is not None:
+        """Record the problems just reported, so the next ``--new`` run leaves them out;
+        StateNotSavedError if they cannot be (the report is out: exit 6, not 4)."""
+        # A run with nothing to remember writes nothing (and so cannot fail to): it stays
+        # quiet when clean. The state is pruned by the next run that records problems.
+        if self._store is not None and summary.problems:
             now = self._hooks.clock()
             self._store.record([(j, problem_of(j) or "") for j in summary.problems], now)
 

@@ -18,11 +18,13 @@ account bound is refused rather than signed as someone else.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from botocore.configprovider import ConfiguredEndpointProvider
 from botocore.credentials import (
     CredentialProvider,
     CredentialResolver,
@@ -31,6 +33,7 @@ from botocore.credentials import (
 )
 from botocore.exceptions import NoRegionError
 from botocore.hooks import HierarchicalEmitter
+from botocore.loaders import Loader
 from botocore.session import Session
 
 from backupctl.aws.errors import translate
@@ -156,8 +159,49 @@ class Connector:
 
     @property
     def default_region(self) -> str | None:
-        """The profile's or the environment's region."""
-        return self.settings.region or self._base.get_config_variable("region")
+        """The region of the calls that name none: the one ``--region`` (or the sandbox's),
+        else the environment's or the profile's."""
+        if self.settings.region:
+            return self.settings.region
+        configured = self.configured_region()
+        return configured[0] if configured else None
+
+    def configured_region(self) -> tuple[str, str] | None:
+        """The region the environment or the profile sets, and which of them sets it.
+
+        AWS_REGION comes first, as the AWS CLI and the other SDKs read it; botocore itself
+        reads only AWS_DEFAULT_REGION and the profile's ``region``.
+        """
+        for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+            if os.environ.get(variable):
+                return os.environ[variable], variable
+        region = self._base.get_config_variable("region")
+        if not region:
+            return None
+        return str(region), f"the region of profile {self._base.profile or 'default'!r}"
+
+    def serves_any_region(self, service: str) -> bool:
+        """Whether ``service`` is reached at an endpoint of the user's own, which may serve
+        region names botocore does not know: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL or
+        the profile's ``endpoint_url``, looked up as ``create_client`` looks them up. The
+        built-in sandbox does not count: its regions are real ones."""
+        if self.settings.endpoint_url is not None:
+            return False
+        if self._base.get_config_variable("ignore_configured_endpoint_urls"):
+            return False
+        configured = ConfiguredEndpointProvider(
+            full_config=self._base.full_config,
+            scoped_config=self._base.get_scoped_config(),
+            client_name=service,
+        )
+        return configured.provide() is not None
+
+    @property
+    def data_loader(self) -> Loader:
+        """botocore's loader of service models and endpoint data, shared with the clients
+        (each file is read once)."""
+        loader: Loader = self._base.get_component("data_loader")
+        return loader
 
     def client(self, service: str, region: str | None = None, account_id: str | None = None) -> Any:
         """A client for ``service`` in ``region``, as ``account_id`` (via the role) or as caller."""

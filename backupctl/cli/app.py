@@ -26,7 +26,8 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
-4 nothing could be read; 5 another run holds the lock; 130 interrupted."""
+4 nothing could be read; 5 another run holds the lock; 6 the report was printed but could
+not be remembered (reported again next run); 70 internal error (a bug); 130 interrupted."""
 
 app = typer.Typer(
     name="backupctl",
@@ -174,7 +175,7 @@ def run(args: list[str] | None = None, env: Environment | None = None) -> int:
             env.stderr.write(redact(traceback.format_exc()))
         hint = "" if env.debug else " (run with --debug for details)"
         env.warn(redact_line(f"internal error: {type(exc).__name__}: {exc}{hint}"))
-        return int(ExitStatus.UNREADABLE)
+        return int(ExitStatus.INTERNAL)
     finally:
         env.close()
     return result if isinstance(result, int) else int(ExitStatus.OK)

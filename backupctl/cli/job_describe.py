@@ -34,7 +34,8 @@ def describe(
     """Show one job in full, trying every kind, account and region at once.
 
     Exit codes: 0 found; 1 no such job where it looked; 2 bad usage (no AWS call made);
-    3 not found, and some places could not be searched; 4 nothing could be searched.
+    3 not found, and some places could not be searched; 4 nothing could be searched;
+    70 internal error (a bug).
     """
     from backupctl.app.describe_job import check_job_id, describe_job
     from backupctl.output import make_writer

@@ -33,7 +33,7 @@ def list_jobs(
 
     Exit codes: 0 done; 2 bad usage (no AWS call made); 3 some targets could not be read
     (the others' jobs are printed, each failure is named on stderr); 4 nothing could be
-    read; 130 interrupted.
+    read; 70 internal error (a bug); 130 interrupted.
     """
     from backupctl.app.list_jobs import list_jobs as run
     from backupctl.output import make_writer

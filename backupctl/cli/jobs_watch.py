@@ -56,7 +56,8 @@ def watch(
     """Watch CREATED, PENDING and RUNNING jobs live; jobs that end are shown once, final state.
 
     Needs a terminal. Exit codes: 0 done (--count reached); 2 bad usage or not a terminal
-    (no AWS call made); 3 the last refresh could not read some targets, 4 any; 130 Ctrl-C.
+    (no AWS call made); 3 the last refresh could not read some targets, 4 any; 70 internal
+    error (a bug); 130 Ctrl-C.
     """
     from backupctl.app.watch_jobs import WATCHED_STATES
 
@@ -81,7 +82,7 @@ def watch(
         from backupctl.aws.backup_jobs import BackupReader  # boto3: only once a call is made
         from backupctl.cli.live_watch import LiveWatch
 
-        connector, plan = connect(where)
+        connector, plan = connect(where, query)
         jobs = Watch(BackupReader(connector), plan, query, where, since=since, clock=env.clock)
         status = LiveWatch(env, jobs).run(console, interval, count)
     finish(status)

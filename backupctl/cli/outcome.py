@@ -1,7 +1,9 @@
 """The end of a command: what could not be read, told on stderr, and the exit code.
 
 Every command ends here, so the exit code is decided in one place: errors outrank
-findings (a report that found problems and could not read one account exits 3).
+findings (a report that found problems and could not read one account exits 3), and a
+report that was printed but could not be remembered (6) outranks its findings (1), for
+the next run repeats them, but not an incomplete read (3, 4), which matters more.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ def tell_unread(env: Environment, reading: Reading) -> None:
         env.warn(unfound_line(reading.unfound, len(reading.plan.accounts)))
 
 
-def verdict(read: ExitStatus, *, findings: bool = False) -> ExitStatus:
-    """The exit status of a run: what the read says, else FINDINGS when there are some."""
+def verdict(read: ExitStatus, *, findings: bool = False, undelivered: bool = False) -> ExitStatus:
+    """The exit status of a run: what the read says, else UNDELIVERED when the report could
+    not be remembered, else FINDINGS when there are some."""
     if read is not ExitStatus.OK:
         return read
+    if undelivered:
+        return ExitStatus.UNDELIVERED
     return ExitStatus.FINDINGS if findings else ExitStatus.OK
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,9 +11,12 @@ from backupctl.cli import args, completers
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
-from backupctl.domain.errors import UsageError
+from backupctl.domain.errors import StateNotSavedError, UsageError
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
+
+if TYPE_CHECKING:
+    from backupctl.app.report_failures import FailureReport
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
 
@@ -73,9 +76,12 @@ def failures(
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
 
     Prints nothing and exits 0 when there is nothing to report. Exit codes: 0 nothing to
-    report; 1 problems found; 2 bad usage; 3 some targets could not be read (listed in the
-    report; errors outrank findings); 4 nothing could be read; 5 another --new run holds
-    the lock; 130 interrupted.
+    report; 1 problems found; 2 bad usage, or a --new state that cannot be used (no AWS
+    call made); 3 some targets could not be read (listed in the report; errors outrank
+    findings); 4 nothing could be read; 5 another --new run holds the lock; 6 the report
+    was printed but the --new state could not be saved, so the next run reports the same
+    problems again (3 and 4 outrank it; it outranks 1); 70 internal error (a bug);
+    130 interrupted.
     """
     from backupctl.app.report_failures import FailureReport, FailureRequest
     from backupctl.local.report_state import state_dir
@@ -99,11 +105,27 @@ def failures(
         report = FailureReport(request, env.hooks())
         env.on_close(report.close)
         report.open()
+        if report.state_emptied is not None:
+            env.warn(
+                f"the state file {report.state_emptied} was there but held nothing (emptied?): "
+                "what earlier --new runs reported is not known, so every problem is reported again"
+            )
         summary, reading = report.read()
         tell_unread(env, reading)
         _print(env, summary, fmt, now, verbose)
+        remembered = _remember(env, report, summary)
+    finish(verdict(reading.status, findings=bool(summary.problems), undelivered=not remembered))
+
+
+def _remember(env: Environment, report: FailureReport, summary: Summary) -> bool:
+    """Record what was printed for the next ``--new`` run; False, said on stderr, when it
+    cannot be (the report is out: the run goes on to its exit code)."""
+    try:
         report.remember(summary)
-    finish(verdict(reading.status, findings=bool(summary.problems)))
+    except StateNotSavedError as error:
+        env.warn(f"error: {error}")
+        return False
+    return True
 
 
 def _print(

@@ -14,6 +14,8 @@ class ExitStatus(IntEnum):
     PARTIAL = 3
     UNREADABLE = 4
     LOCKED = 5
+    UNDELIVERED = 6  # the report was printed but not remembered: it comes again next run
+    INTERNAL = 70  # a bug (EX_SOFTWARE): not something AWS or the input did
     INTERRUPTED = 130
 
 
@@ -79,4 +81,13 @@ class LockHeldError(BackupctlError):
 
 
 class StateError(BackupctlError):
-    """The state directory or file of ``--new`` cannot be used."""
+    """The state directory or file of ``--new`` cannot be used; found before any AWS call."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class StateNotSavedError(BackupctlError):
+    """The report was printed but the ``--new`` state could not be saved: the next run
+    reports the same problems again."""
+
+    exit_status = ExitStatus.UNDELIVERED

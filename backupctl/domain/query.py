@@ -2,7 +2,9 @@
 
 Every filter the service can apply goes to the List call's own ``By*`` parameter;
 only what the API cannot filter (the vault name of copy and restore jobs) is
-checked client-side, by ``Listing.keep``.
+checked client-side, by ``Listing.keep``. What AWS's own patterns allow (a vault name, a
+resource type) is checked against botocore's service model by ``aws.constraints``, before
+any call.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from typing import Any
 from backupctl.domain.errors import UsageError
 from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
 
-_RELATIVE = re.compile(r"^\s*(?P<n>\d+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
+# ASCII digits only: Python's \d is any Unicode digit, and int() reads them all.
+_RELATIVE = re.compile(r"^\s*(?P<n>[0-9]+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# Times are sent with four-digit years (botocore writes year 999 as "999-...", which
+# no ISO 8601 reader takes); a datetime ends with 9999.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
 
 # The API's resource types are case-sensitive; accept any case and send AWS's spelling.
 RESOURCE_TYPES: tuple[str, ...] = (
@@ -40,16 +46,37 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "VirtualMachine",
 )
 _RESOURCE_TYPE_BY_LOWER = {t.lower(): t for t in RESOURCE_TYPES}
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
-_VAULT_NAME = re.compile(r"^[A-Za-z0-9\-_.]{2,50}$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$")
+# The option each By* parameter's value comes from, to name it when AWS would refuse the value.
+FILTER_OPTIONS = {
+    "ByState": "--state",
+    "ByStatus": "--state",
+    "ByResourceType": "--resource-type",
+    "ByResourceArn": "--resource-arn",
+    "ByBackupVaultName": "--vault",
+}
 
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
-    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given)."""
-    match = _RELATIVE.match(text)
-    if match:
-        amount = int(match.group("n"))
-        return now - timedelta(**{_UNITS[match.group("unit").lower()]: amount})
+    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given),
+    from 1000-01-01 to the end of 9999 (UTC)."""
+    match = _RELATIVE.fullmatch(text)
+    try:
+        if match:
+            unit = _UNITS[match.group("unit").lower()]
+            when: datetime | None = now - timedelta(**{unit: int(match.group("n"))})
+        else:
+            when = _iso_time(text, option)
+    except OverflowError:  # before year 1 or after 9999: further than a datetime reaches
+        when = None
+    if when is None or when < EARLIEST:
+        raise UsageError(
+            f"{option}: {text!r} is out of range; times from 1000-01-01 to 9999-12-31 (UTC)"
+        )
+    return when
+
+
+def _iso_time(text: str, option: str) -> datetime:
     from dateutil import parser as dateparser  # here, not at the top: --help stays fast
 
     try:
@@ -143,13 +170,8 @@ class Query:
             raise UsageError("--since must be earlier than --until")
         if self.limit is not None and self.limit < 1:
             raise UsageError("--limit must be at least 1")
-        if self.resource_arn is not None and not _ARN.match(self.resource_arn):
+        if self.resource_arn is not None and not _ARN.fullmatch(self.resource_arn):
             raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
-        if self.vault is not None and not _VAULT_NAME.match(self.vault):
-            raise UsageError(
-                f"--vault: {self.vault!r} is not a vault name "
-                "(2-50 letters, digits, hyphens, underscores, dots)"
-            )
 
     def listings(self) -> list[Listing]:
         """The List* call chains this query needs: per kind, and per state where states are given.

@@ -1,8 +1,9 @@
 """Targets: the (account, region) pairs a command reads, and how each account is reached.
 
 ``TargetOptions.validate`` checks every value without calling AWS (bad usage exits 2
-before any call); ``app.connect.resolve`` then asks STS and Organizations what it must,
-and records what it found in a ``Plan``.
+before any call; ``aws.constraints`` then checks them against what botocore's service
+models and endpoint data allow); ``app.connect.resolve`` then asks STS and Organizations
+what it must, and records what it found in a ``Plan``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from backupctl.domain.errors import UsageError
 from backupctl.domain.query import split_values
 
 ALL_ACCOUNTS = "*"
-_ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")
+# re.ASCII throughout: AWS's \w and \d are ASCII (Java's), Python's any Unicode letter or digit.
+_ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$", re.ASCII)
 
 
 class Access(StrEnum):
@@ -69,14 +71,14 @@ def role_arn_template(role: str) -> str:
         if "{account}" not in role:
             raise UsageError(f"--role: the ARN template {role!r} must contain {{account}}")
         return role
-    if not _ROLE_NAME.match(role) or "{" in role:
+    if not _ROLE_NAME.fullmatch(role) or "{" in role:
         raise UsageError(f"--role: {role!r} is neither a role name nor an ARN template")
     return "arn:aws:iam::{account}:role/" + role.strip("/")
 
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 _OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,28 +95,25 @@ class TargetOptions:
         """Check every value; raise UsageError on the first bad one. No AWS call."""
         accounts = tuple(split_values(self.accounts))
         for account in accounts:
-            if account.lower() != "all" and not _ACCOUNT_ID.match(account):
+            if account.lower() != "all" and not _ACCOUNT_ID.fullmatch(account):
                 raise UsageError(f"--account: {account!r} is not a 12-digit account id or 'all'")
         if any(a.lower() == "all" for a in accounts) and len(accounts) > 1:
             raise UsageError("--account all cannot be combined with other accounts")
         if self.ou is not None:
             if accounts:
                 raise UsageError("--ou and --account cannot be combined")
-            if not _OU_ID.match(self.ou):
+            if not _OU_ID.fullmatch(self.ou):
                 raise UsageError(f"--ou: {self.ou!r} is not an OU id (ou-xxxx-xxxxxxxx) or root id")
         regions = tuple(split_values(self.regions))
         for region in regions:
-            if region.lower() != "all" and not _REGION.match(region):
+            if region.lower() != "all" and not _REGION.fullmatch(region):
                 raise UsageError(f"--region: {region!r} is not a region name (like eu-west-1)")
         if any(r.lower() == "all" for r in regions) and len(regions) > 1:
             raise UsageError("--region all cannot be combined with other regions")
         if self.role is not None:
             role_arn_template(self.role)
-        if self.external_id is not None:
-            if self.role is None:
-                raise UsageError("--external-id needs --role")
-            if not 2 <= len(self.external_id) <= 1224:
-                raise UsageError("--external-id must be 2 to 1224 characters")
+        if self.external_id is not None and self.role is None:
+            raise UsageError("--external-id needs --role")
         return TargetOptions(accounts, self.ou, regions, self.role, self.external_id)
 
     @property

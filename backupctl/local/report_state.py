@@ -4,19 +4,24 @@ The state is one SQLite file under ``$XDG_STATE_HOME/backupctl/`` (``~/.local/st
 when the variable is unset or not absolute, as the XDG spec says), mode 0600, changed
 in one transaction per run so it is never half-written. The lock is an ``flock`` on a
 file beside it: the kernel drops it when the process dies, even by ``kill -9``, so no
-stale lock outlives a run.
+stale lock outlives a run. Neither file is opened through a symbolic link (its target
+would be written and chmod'ed), and a state file that was emptied is told apart from a
+new one (``ReportState.emptied``).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from backupctl.domain.errors import LockHeldError, StateError
+from backupctl.domain.errors import LockHeldError, StateError, StateNotSavedError
 from backupctl.domain.job import Job, format_time
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
@@ -35,6 +40,9 @@ CREATE TABLE IF NOT EXISTS reported (
 """
 
 
+_HAS_SCHEMA = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reported'"
+
+
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``$XDG_STATE_HOME/backupctl``, or ``~/.local/state/backupctl``."""
     environ = os.environ if environ is None else environ
@@ -45,17 +53,20 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class ReportState:
-    """The set of (kind, job id, problem) already reported, with the run lock held."""
+    """The set of (kind, job id, problem) already reported, with the run lock held.
+
+    Everything is read when it is opened, before any AWS call: a state that cannot be used
+    stops the run there (StateError), and only ``record`` writes after the report is out.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.path = directory / "reported.sqlite3"
         try:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._lock_fd = os.open(directory / "report.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_fd, _ = _open_own(directory / "report.lock")
         except OSError as exc:
-            raise StateError(
-                f"cannot use the state directory {directory}: {exc.strerror}"
-            ) from None
+            raise _unusable(directory / "report.lock", exc) from None
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -63,21 +74,27 @@ class ReportState:
             raise LockHeldError(
                 f"another 'report failures --new' run holds the lock ({directory / 'report.lock'})"
             ) from None
-        path = directory / "reported.sqlite3"
         try:
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-            path.chmod(0o600)
-            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db, created = _connect(self.path)
+            known = self._db.execute(_HAS_SCHEMA).fetchone() is not None
+            # A file that was there without the table is SQLite's empty database: the
+            # file was emptied (truncated to 0 bytes), and earlier runs' reports with it.
+            self.emptied = not created and not known
             self._db.execute(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+            self._reported = set(self._db.execute("SELECT kind, job_id, problem FROM reported"))
+        except OSError as exc:
             self.close()
-            raise StateError(f"cannot open the state file {path}: {exc}") from None
+            raise _unusable(self.path, exc) from None
+        except sqlite3.Error as exc:
+            self.close()
+            raise StateError(
+                f"cannot read the state file {self.path}: {exc}; moved away, it starts anew "
+                "(and every problem in the window is reported again)"
+            ) from None
 
     def seen(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """Which of these (kind, job id, problem) keys an earlier run reported."""
-        wanted = set(keys)
-        rows = self._db.execute("SELECT kind, job_id, problem FROM reported")
-        return {row for row in rows if row in wanted}
+        return set(keys) & self._reported
 
     def record(self, jobs: Iterable[tuple[Job, str]], now: datetime) -> None:
         """Remember these (job, problem) pairs and forget what the API can no longer return."""
@@ -97,8 +114,13 @@ class ReportState:
             )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self._db.execute("ROLLBACK") if self._db.in_transaction else None
-            raise StateError(f"cannot write the state file: {exc}") from None
+            if self._db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise StateNotSavedError(
+                f"cannot save the state file {self.path}: {exc}; the problems just reported "
+                "will be reported again by the next --new run"
+            ) from None
 
     def close(self) -> None:
         """Close the file and drop the lock."""
@@ -106,3 +128,43 @@ class ReportState:
         if db is not None:
             db.close()
         os.close(self._lock_fd)
+
+
+def _open_own(path: Path) -> tuple[int, bool]:
+    """``path`` opened for reading and writing, created 0600 if it is missing, and whether
+    it was created now. Never through a symbolic link: its target would be written."""
+    flags = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), True
+    except FileExistsError:
+        return os.open(path, flags), False
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """The state database, 0600, and whether its file was created now. SQLite opens it by
+    name, so the name must still be the regular file checked and chmod'ed here."""
+    fd, created = _open_own(path)
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.fchmod(fd, 0o600)
+        db = sqlite3.connect(path, isolation_level=None)
+        named = os.lstat(path)
+        if (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino):
+            db.close()
+            raise OSError(errno.EAGAIN, "it was replaced while it was opened")
+        return db, created
+    finally:
+        os.close(fd)
+
+
+def _unusable(path: Path, exc: OSError) -> StateError:
+    if exc.errno == errno.ELOOP:
+        return StateError(
+            f"the state path {path} is a symbolic link: backupctl does not follow it (it "
+            "would write to, and chmod, its target); make it a regular file or remove it"
+        )
+    return StateError(
+        f"cannot use the --new state at {exc.filename or path}: {exc.strerror or exc}"
+    )

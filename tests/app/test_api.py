@@ -79,6 +79,21 @@ def test_bad_options_raise_before_any_call(org: Sandbox) -> None:
     assert org.counters.total_requests() == before
 
 
+def test_values_aws_would_refuse_raise_before_any_call(org: Sandbox) -> None:
+    before = org.counters.total_requests()
+    with pytest.raises(UsageError, match=r"^--vault: AWS does not accept 'my\.vault'"):
+        backupctl.jobs(vault="my.vault")
+    with pytest.raises(UsageError, match=r"^--resource-type: AWS does not accept 'a b'"):
+        backupctl.jobs(resource_type="a b")
+    with pytest.raises(UsageError, match=r"^--external-id: AWS does not accept"):
+        backupctl.accounts(role=ROLE, external_id="an id")
+    with pytest.raises(UsageError, match=r"^since: '1000000d' is out of range"):
+        backupctl.jobs(since="1000000d")
+    with pytest.raises(UsageError, match=r"^--account: "):
+        backupctl.jobs(accounts=["\u0661" * 12])
+    assert org.counters.total_requests() == before
+
+
 def test_nothing_is_called_until_the_iteration_starts(org: Sandbox) -> None:
     before = org.counters.total_requests()
     stream = backupctl.jobs(states=["FAILED"])

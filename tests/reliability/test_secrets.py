@@ -32,7 +32,7 @@ def test_a_crash_prints_no_secret(
         sandbox, *debug, "jobs", "list", "--account", "all", "--role", ROLE,
         "--external-id", EXTERNAL_ID, "-o", "ndjson",
     )  # fmt: skip
-    assert result.exit_code == 4
+    assert result.exit_code == 70
     assert "internal error: Boom: forced crash" in result.stderr
     if debug:
         assert "Traceback" in result.stderr and "AssumeRole" in result.stderr

@@ -36,6 +36,26 @@ def test_parse_when_rejects_with_one_line(text: str) -> None:
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1000-01-01", datetime(1000, 1, 1, tzinfo=UTC)),
+        ("20000d", NOW - timedelta(days=20000)),
+        ("9999-12-31T23:59:59Z", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+    ],
+)
+def test_parse_when_accepts_the_edges_of_its_range(text: str, expected: datetime) -> None:
+    assert parse_when(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["99999999999999d", "1000000d", "99999999999999h", "400000d", "0999-12-31"]
+)
+def test_parse_when_names_a_time_out_of_range(text: str) -> None:
+    with pytest.raises(UsageError, match=r"^--until: .* is out of range; times from 1000-01-01"):
+        parse_when(text, NOW, option="--until")
+
+
 def test_states_are_validated_against_the_union() -> None:
     assert parse_states(["failed", "Expired,partial"]) == ("FAILED", "EXPIRED", "PARTIAL")
     with pytest.raises(UsageError, match="unknown state 'BROKEN'"):
@@ -89,7 +109,6 @@ def test_kinds_and_resource_types() -> None:
         {"since": NOW, "until": NOW - timedelta(days=1)},
         {"limit": 0},
         {"resource_arn": "not-an-arn"},
-        {"vault": "bad vault!"},
     ],
 )
 def test_bad_queries(kwargs: dict[str, object]) -> None:
