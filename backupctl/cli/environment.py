@@ -48,7 +48,7 @@ class Environment:
 
     def out_console(self) -> Console:
         """A console on stdout for tables and panels; it fits the terminal's width."""
-        return Console(
+        return _DataConsole(
             file=self.stdout,
             soft_wrap=False,
             highlight=False,
@@ -103,6 +103,15 @@ class Environment:
         """Run the closers, newest first."""
         while self._closers:
             self._closers.pop()()
+
+
+class _DataConsole(Console):
+    """A console whose closed pipe ends the command quietly (exit 0), as for every other
+    format, instead of Rich's exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _isatty(stream: Any) -> bool:

@@ -75,7 +75,7 @@ class CsvWriter(Generic[R]):
         self._fields = fields
         self._header: Sequence[str] | None = fields or family.fields or None
         self._rows = RowFormatter()
-        self._spool = SortedSpool()
+        self._spool: SortedSpool[str] = SortedSpool()
         self._arrival = count()
 
     def write(self, records: Sequence[R]) -> None:
@@ -87,7 +87,7 @@ class CsvWriter(Generic[R]):
                 self._header = tuple(record)
             spaced = family.spaced_lists
             text = self._rows.row([cell(value, spaced=spaced) for value in record.values()])
-            self._spool.add((order(item),) if order else (next(self._arrival),), text)
+            self._spool.add((order(item),) if order else (next(self._arrival),), text, len(text))
 
     def close(self) -> None:
         """Write the header and every row."""

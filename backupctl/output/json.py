@@ -75,7 +75,7 @@ class JsonWriter(Generic[R]):
         self._stream = stream
         self._family = family
         self._fields = fields
-        self._spool = SortedSpool()
+        self._spool: SortedSpool[str] = SortedSpool()
         self._arrival = count()
 
     def write(self, records: Sequence[R]) -> None:
@@ -84,7 +84,7 @@ class JsonWriter(Generic[R]):
         for record in records:
             values = selected(family.record(record), self._fields)
             text = dumps(values, pretty=True) if family.single else _in_array(values, family.flat)
-            self._spool.add((order(record),) if order else (next(self._arrival),), text)
+            self._spool.add((order(record),) if order else (next(self._arrival),), text, len(text))
 
     def close(self) -> None:
         """Write the whole array, exactly as ``json.dumps(records, indent=2)`` would."""

@@ -1,8 +1,10 @@
 """Sorted output in bounded memory: an external merge sort of rendered rows.
 
-JSON and CSV promise newest first *and* constant memory. Rows are rendered as they
-arrive, kept in memory up to ``run_size``, then sorted and spilled to a private
-temporary file; ``drain`` merges the runs. Only text and sort keys are kept, never jobs.
+JSON, CSV and the table print newest first *and* keep memory bounded, however many jobs
+there are. Rows are rendered as they arrive, kept in memory up to ``run_bytes``, then
+sorted and spilled to a private temporary file; ``drain`` merges the runs. Only rendered
+rows and sort keys are kept, never jobs; files are read back in batches of at most
+``_BATCH_BYTES``, so a merge of many runs holds one small batch of each.
 """
 
 from __future__ import annotations
@@ -11,66 +13,78 @@ import heapq
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 SortKey = tuple[Any, ...]  # any key whose ascending order is the order to print
-_Item = tuple[SortKey, str]
+Row = TypeVar("Row")  # a rendered row: text, or the cells of a table row
 
-_BATCH = 1_000
+# Rows of AWS's largest records are several KB: runs and batches are measured in bytes.
+RUN_BYTES = 8 * 1024 * 1024
+_BATCH_BYTES = 256 * 1024
 _by_key = itemgetter(0)
 
 
-def _write_run(items: Iterable[_Item]) -> IO[bytes]:
+def _write_run(items: Iterable[tuple[SortKey, Row, int]]) -> IO[bytes]:
+    """Sorted (key, row, size) items to a new temporary file, in pickled batches."""
     run = tempfile.TemporaryFile()  # noqa: SIM115 -- returned open; drain() closes it
-    iterator = iter(items)
-    while batch := list(islice(iterator, _BATCH)):
+    batch: list[tuple[SortKey, Row, int]] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += item[2]
+        if size >= _BATCH_BYTES:
+            pickle.dump(batch, run, protocol=pickle.HIGHEST_PROTOCOL)
+            batch, size = [], 0
+    if batch:
         pickle.dump(batch, run, protocol=pickle.HIGHEST_PROTOCOL)
     run.seek(0)
     return run
 
 
-def _read_run(run: IO[bytes]) -> Iterator[_Item]:
+def _read_run(run: IO[bytes]) -> Iterator[tuple[SortKey, Any, int]]:
     # The file is one this process wrote and nobody else can open, so unpickling it is safe.
     while True:
         try:
-            batch: list[_Item] = pickle.load(run)
+            batch: list[tuple[SortKey, Any, int]] = pickle.load(run)
         except EOFError:
             return
         yield from batch
 
 
-class SortedSpool:
-    """Rows added in any order, drained in key order, at most ``run_size`` of them in memory."""
+class SortedSpool(Generic[Row]):
+    """Rows added in any order, drained in key order; at most ``run_bytes`` (as the caller
+    counts them) of rows in memory, and at most ``max_runs`` files open."""
 
-    def __init__(self, run_size: int = 10_000, max_runs: int = 32) -> None:
-        self._run_size = run_size
+    def __init__(self, run_bytes: int = RUN_BYTES, max_runs: int = 32) -> None:
+        self._run_bytes = run_bytes
         self._max_runs = max_runs
-        self._items: list[_Item] = []
+        self._items: list[tuple[SortKey, Row, int]] = []
+        self._bytes = 0
         self._runs: list[IO[bytes]] = []
 
-    def add(self, key: SortKey, text: str) -> None:
-        """Keep one rendered row."""
-        self._items.append((key, text))
-        if len(self._items) >= self._run_size:
+    def add(self, key: SortKey, row: Row, size: int) -> None:
+        """Keep one rendered row; ``size`` is about what it weighs (its length in text)."""
+        self._items.append((key, row, size))
+        self._bytes += size
+        if self._bytes >= self._run_bytes:
             self._spill()
 
-    def drain(self) -> Iterator[str]:
+    def drain(self) -> Iterator[Row]:
         """Every row once, in order; the spool is empty afterwards."""
         self._items.sort(key=_by_key)
         sources = [_read_run(run) for run in self._runs]
         sources.append(iter(self._items))
         try:
-            for _, text in heapq.merge(*sources, key=_by_key):
-                yield text
+            for _, row, _size in heapq.merge(*sources, key=_by_key):
+                yield row
         finally:
             self._discard()
 
     def _spill(self) -> None:
         self._items.sort(key=_by_key)
         self._runs.append(_write_run(self._items))
-        self._items = []
+        self._items, self._bytes = [], 0
         if len(self._runs) >= self._max_runs:
             # Fold the runs into one so a huge run never holds more than max_runs files open.
             merged = _write_run(heapq.merge(*map(_read_run, self._runs), key=_by_key))
@@ -81,4 +95,4 @@ class SortedSpool:
         for run in self._runs:
             run.close()
         self._runs = []
-        self._items = []
+        self._items, self._bytes = [], 0

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from backupctl.domain.job import PROBLEM_STATES, Job, newest_first
 from backupctl.output import cells
 from backupctl.output.cells import Clock
+from backupctl.output.spool import SortedSpool
 
 # From this width on, the created column also shows local time and columns get a 2-space gap.
 WIDE = 120
@@ -88,18 +88,53 @@ def fit(natural: Sequence[int], flex: Sequence[int], available: int) -> list[int
     return widths
 
 
-def _summary(jobs: Sequence[Job]) -> Text:
-    counts = Counter(job.state for job in jobs if job.state in PROBLEM_STATES)
-    issues = sum(job.completed_with_issues for job in jobs)
-    parts = [f"{len(jobs)} job" + ("" if len(jobs) == 1 else "s")]
-    parts += [f"{counts[state]} {state}" for state in sorted(counts)]
-    if issues:
-        parts.append(f"{issues} completed with issues ({cells.ISSUES_MARK})")
-    return Text(" · ".join(parts))
+class _Tally:
+    """What the caption counts: jobs, problems by state, completed with issues."""
+
+    def __init__(self) -> None:
+        self.jobs = 0
+        self.problems: Counter[str] = Counter()
+        self.issues = 0
+
+    def add(self, job: Job) -> None:
+        self.jobs += 1
+        if job.state in PROBLEM_STATES:
+            self.problems[job.state] += 1
+        self.issues += job.completed_with_issues
+
+    def caption(self) -> Text:
+        parts = [f"{self.jobs} job" + ("" if self.jobs == 1 else "s")]
+        parts += [f"{self.problems[state]} {state}" for state in sorted(self.problems)]
+        if self.issues:
+            parts.append(f"{self.issues} completed with issues ({cells.ISSUES_MARK})")
+        return Text(" · ".join(parts))
+
+
+# A cell kept for later: its text, its style and its spans (Rich's Text, flattened).
+_Frozen = tuple[str, str, tuple[tuple[int, int, str], ...]]
+_LINES_PER_PRINT = 256  # rows handed to Rich at once: fewer calls, bounded text
+
+
+def _freeze(cell: Text) -> _Frozen:
+    spans = tuple((span.start, span.end, str(span.style)) for span in cell.spans)
+    return cell.plain, str(cell.style), spans
+
+
+def _thaw(cell: _Frozen) -> Text:
+    plain, style, spans = cell
+    text = Text(plain, style=style)
+    for start, end, span_style in spans:
+        text.stylize(span_style, start, end)
+    return text
 
 
 class TableWriter:
-    """Keeps the jobs and prints one table at ``close``; a person reads it, so memory is fine."""
+    """The jobs as a table, newest first, fitted to the console.
+
+    Rows are rendered as pages arrive and spooled like JSON and CSV (``output.spool``), so
+    memory stays bounded however many jobs there are; the columns' widths are known when
+    every row has been seen, and the rows are printed one line each at ``close``.
+    """
 
     def __init__(
         self,
@@ -110,48 +145,69 @@ class TableWriter:
         tz: tzinfo | None = None,
     ) -> None:
         self._console = console
-        self._fields = fields
-        self._now = now
-        self._tz = tz
-        self._jobs: list[Job] = []
+        width = console.width
+        self._wide = width >= WIDE
+        self._columns = columns(fields, width)
+        self._clock = Clock(now or datetime.now(UTC), tz, with_local=self._wide)
+        self._natural = [len(column.header) for column in self._columns]
+        self._spool: SortedSpool[list[_Frozen]] = SortedSpool()
+        self._tally = _Tally()
 
     def write(self, jobs: Sequence[Job]) -> None:
-        """Keep the page's jobs."""
-        self._jobs.extend(jobs)
+        """Render the page's rows now; keep only their cells until ``close``."""
+        clock, natural, chosen = self._clock, self._natural, self._columns
+        for job in jobs:
+            row = [column.cell(job, clock) for column in chosen]
+            size = 0
+            for i, cell in enumerate(row):
+                length = cell.cell_len
+                size += length
+                if length > natural[i]:
+                    natural[i] = length
+            self._spool.add(newest_first(job), [_freeze(cell) for cell in row], size)
+            self._tally.add(job)
 
     def close(self) -> None:
         """Print the table, or one plain line when there are no jobs."""
-        if not self._jobs:
-            self._console.print(Text("No jobs found."))
+        console = self._console
+        if not self._tally.jobs:
+            console.print(Text("No jobs found."))
             return
-        self._jobs.sort(key=newest_first)
-        self._console.print(self._table(self._jobs))
+        gap = "  " if self._wide else " "
+        flex = [column.flex for column in self._columns]
+        room = console.width - len(gap) * (len(flex) - 1)
+        widths = _squeeze(fit(self._natural, flex, room), room)
+        header = [Text(column.header, style="bold") for column in self._columns]
+        lines = [_line(header, widths, gap)]
+        for row in self._spool.drain():
+            lines.append(_line([_thaw(cell) for cell in row], widths, gap))
+            if len(lines) >= _LINES_PER_PRINT:
+                _print(console, lines)
+                lines = []
+        lines.append(self._tally.caption())
+        _print(console, lines)
 
-    def _table(self, jobs: Sequence[Job]) -> Table:
-        width = self._console.width
-        wide = width >= WIDE
-        chosen = columns(self._fields, width)
-        clock = Clock(self._now or datetime.now(UTC), self._tz, with_local=wide)
-        rows = [[column.cell(job, clock) for column in chosen] for job in jobs]
-        headers = [Text(column.header) for column in chosen]
-        natural = [
-            max(header.cell_len, *(row[i].cell_len for row in rows))
-            for i, header in enumerate(headers)
-        ]
-        gaps = (len(headers) - 1) * (2 if wide else 1)
-        flex = [column.flex for column in chosen]
-        widths = fit(natural, flex, width - gaps)
-        table = Table(
-            box=None,
-            padding=(0, 1),
-            collapse_padding=not wide,
-            pad_edge=False,
-            header_style="bold",
-            caption=_summary(jobs),
-            caption_justify="left",
-        )
-        for header, width in zip(headers, widths, strict=True):
-            table.add_column(header, width=width, no_wrap=True, overflow="ellipsis")
-        for row in rows:
-            table.add_row(*row)
-        return table
+
+def _squeeze(widths: list[int], room: int) -> list[int]:
+    """Narrower columns, the widest first, when even the fixed ones do not fit ``room``."""
+    while sum(widths) > room and max(widths) > 1:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    return widths
+
+
+def _line(row: Sequence[Text], widths: Sequence[int], gap: str) -> Text:
+    """One row: each cell cut (with an ellipsis) and padded to its column, no trailing space."""
+    line = Text()
+    last = len(row) - 1
+    for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
+        cell.truncate(width, overflow="ellipsis", pad=i < last)
+        line.append_text(cell)
+        if i < last:
+            line.append(gap)
+    line.rstrip()
+    return line
+
+
+def _print(console: Console, lines: list[Text]) -> None:
+    console.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False)

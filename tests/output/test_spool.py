@@ -19,9 +19,9 @@ def test_spilled_runs_merge_in_order() -> None:
         for i in range(500)
     ]
     random.Random(4).shuffle(jobs)
-    spool = SortedSpool(run_size=16, max_runs=4)
+    spool: SortedSpool[str] = SortedSpool(run_bytes=16 * 4, max_runs=4)  # many runs, folded
     for job in jobs:
-        spool.add(newest_first(job), job.job_id)
+        spool.add(newest_first(job), job.job_id, len(job.job_id))
     assert list(spool.drain()) == [job.job_id for job in sorted(jobs, key=newest_first)]
     assert list(spool.drain()) == []
 
