@@ -12,19 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from backupctl.app.connect import connect
-from backupctl.app.reading import JobFailure, Reading, read_jobs
+from backupctl.app.connect import account_names, connect
+from backupctl.app.reading import Reading, read_jobs, unreadable
 from backupctl.app.requests import Hooks, Where
-from backupctl.domain.errors import BackupctlError
-from backupctl.domain.job import PROBLEM_STATES, Job, Kind
-from backupctl.domain.problems import Summary, Unreadable, problem_of
+from backupctl.domain.job import PROBLEM_STATES, Job
+from backupctl.domain.problems import Summary, problem_of
 from backupctl.domain.query import Query
-from backupctl.domain.targets import ALL_ACCOUNTS, Plan
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from backupctl.aws.sessions import Connector
     from backupctl.local.report_state import ReportState
 
 
@@ -85,7 +82,7 @@ class FailureReport:
             problems=problems.problems,
             targets=len(plan.targets),
             unreadable=unreadable(reading.failures),
-            account_names=_account_names(connector, plan),
+            account_names=account_names(connector, plan),
             issues_included=request.issues,
         )
         if self._store is not None:
@@ -110,28 +107,3 @@ class FailureReport:
         seen = store.seen(keys)
         summary.problems = [j for key, j in keys.items() if key not in seen]
         summary.already_reported = len(seen)
-
-
-def unreadable(failures: Sequence[JobFailure]) -> list[Unreadable]:
-    """The failed listings as one entry per target (account and region), kinds merged."""
-    by_target: dict[tuple[str, str], list[JobFailure]] = {}
-    for failure in failures:
-        by_target.setdefault((failure.target.account_id, failure.target.region), []).append(failure)
-    out = []
-    for (account, region), group in sorted(by_target.items()):
-        kinds = tuple(k for k in Kind if any(f.listing.kind is k for f in group))
-        error = group[0].error
-        out.append(Unreadable(account, region, kinds, error.code, error.reason))
-    return out
-
-
-def _account_names(connector: Connector, plan: Plan) -> dict[str, str]:
-    names = {a.account_id: a.name for a in plan.accounts if a.name}
-    if names or not any(t.account_id == ALL_ACCOUNTS for t in plan.targets):
-        return names
-    from backupctl.aws.org import organization_accounts
-
-    try:  # names are a nicety: a caller who may not list the organization still gets a report
-        return {a.account_id: a.name for a in organization_accounts(connector) if a.name}
-    except BackupctlError:
-        return {}

@@ -113,6 +113,11 @@ class BackupReader:
         body = response.get("CopyJob", response) if kind is Kind.COPY else response
         return normalize_detail(kind, body, target.account_id, target.region)
 
+    def call(self, target: Target, operation: str, params: dict[str, Any], doing: str) -> Any:
+        """One Backup call as ``target``'s account, errors translated and expired
+        credentials renewed: for the other readers of the Backup API."""
+        return self._call(target, operation, params, doing)
+
 
 def _jobs_and_token(
     response: Any, key: str, listing: Listing, account: str | None, region: str

@@ -6,17 +6,20 @@ findings (a report that found problems and could not read one account exits 3).
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import typer
 
-from backupctl.app.reading import Reading
+from backupctl.app.reading import ReadingOf
 from backupctl.cli.environment import Environment
 from backupctl.domain.errors import ExitStatus
+from backupctl.domain.outcome import Chain
 from backupctl.output.unread import failure_lines, unfound_line
 
+C = TypeVar("C", bound=Chain)
 
-def tell_unread(env: Environment, reading: Reading) -> None:
+
+def tell_unread(env: Environment, reading: ReadingOf[C]) -> None:
     """Name on stderr each target that could not be read, and what was skipped."""
     if reading.skipped_regions:
         env.warn(
