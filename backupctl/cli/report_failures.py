@@ -7,34 +7,14 @@ from typing import Annotated
 
 import typer
 
-from backupctl.cli import args, completers
+from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
-from backupctl.domain.errors import UsageError
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
-
-ReportOutput = Annotated[
-    str,
-    typer.Option(
-        "--output",
-        "-o",
-        help="text, markdown or json.",
-        rich_help_panel="Output",
-        autocompletion=completers.report_outputs,
-    ),
-]
-
-
-def _format(value: str) -> ReportFormat:
-    try:
-        return ReportFormat(value.strip().lower())
-    except ValueError:
-        valid = ", ".join(f.value for f in ReportFormat)
-        raise UsageError(f"--output: unknown report format {value!r}; valid: {valid}") from None
 
 
 @app.command("failures")
@@ -68,7 +48,7 @@ def failures(
         bool, typer.Option("--verbose", "-v", help="Say so when all is well.")
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: ReportOutput = "text",
+    output: opt.ReportOutput = "text",
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
 
@@ -92,7 +72,7 @@ def failures(
             vault=vault,
         )
         query = args.query(chosen, now)
-        fmt = _format(output)
+        fmt = args.report_format(output)
         where = args.where(env, targets)
         request = FailureRequest(where, query, issues=not no_issues,
                                  state_dir=state_dir() if new else None)  # fmt: skip

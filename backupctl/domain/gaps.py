@@ -15,7 +15,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from backupctl.domain.job import format_time
 from backupctl.domain.problems import Unreadable
+
+# How long after a backup completes its copies may still be missing. AWS starts a rule's
+# copy jobs when the backup completes, within minutes, and a copy job that waits for a
+# concurrency quota already exists (CREATED): four hours is ample, and short enough that
+# the copies of a nightly backup are checked by the next morning's report.
+DEFAULT_COPY_GRACE = timedelta(hours=4)
 
 
 class Evidence(StrEnum):
@@ -92,6 +99,14 @@ class GapKey(NamedTuple):
     region: str
     subject: str  # the resource ARN, or the backup job id
     detail: str  # the last backup's time (RFC 3339), or the destination vault ARN
+
+
+def gap_key(gap: StoppedGap | CopyGap) -> GapKey:
+    """The identity of a gap for ``--new``."""
+    if isinstance(gap, StoppedGap):
+        since = format_time(gap.last_backup_time) or ""
+        return GapKey("stopped", gap.account_id, gap.region, gap.resource_arn, since)
+    return GapKey("copy", gap.account_id, gap.region, gap.backup_job_id, gap.destination_vault_arn)
 
 
 @dataclass(slots=True)

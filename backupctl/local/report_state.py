@@ -1,4 +1,5 @@
-"""What earlier ``report failures --new`` runs reported, and the lock that keeps runs apart.
+"""What earlier ``report failures --new`` and ``report gaps --new`` runs reported, and the
+lock that keeps runs apart (one lock for both reports: they share the file).
 
 The state is one SQLite file under ``$XDG_STATE_HOME/backupctl/`` (``~/.local/state``
 when the variable is unset or not absolute, as the XDG spec says), mode 0600, changed
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from backupctl.domain.errors import LockHeldError, StateError
+from backupctl.domain.gaps import GapKey
 from backupctl.domain.job import Job, format_time
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
@@ -31,6 +33,21 @@ CREATE TABLE IF NOT EXISTS reported (
     created_at TEXT,
     reported_at TEXT NOT NULL,
     PRIMARY KEY (kind, job_id, problem)
+)
+"""
+# The gaps reported, one row per gap (``GapKey``); ``seen_at`` moves on while a gap is still
+# found, and a gap not found for ``KEEP`` is forgotten. A table of its own: a state file
+# written before gaps were reported gains it on first use, and its rows stay as they were.
+_GAP_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reported_gaps (
+    gap TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (gap, account_id, region, subject, detail)
 )
 """
 
@@ -61,7 +78,7 @@ class ReportState:
         except BlockingIOError:
             os.close(self._lock_fd)
             raise LockHeldError(
-                f"another 'report failures --new' run holds the lock ({directory / 'report.lock'})"
+                f"another 'report --new' run holds the lock ({directory / 'report.lock'})"
             ) from None
         path = directory / "reported.sqlite3"
         try:
@@ -69,6 +86,7 @@ class ReportState:
             path.chmod(0o600)
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute(_SCHEMA)
+            self._db.execute(_GAP_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             self.close()
             raise StateError(f"cannot open the state file {path}: {exc}") from None
@@ -94,6 +112,35 @@ class ReportState:
             )
             self._db.execute(
                 "DELETE FROM reported WHERE COALESCE(created_at, reported_at) < ?", (cutoff,)
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK") if self._db.in_transaction else None
+            raise StateError(f"cannot write the state file: {exc}") from None
+
+    def seen_gaps(self, keys: Iterable[GapKey]) -> set[GapKey]:
+        """Which of these gaps an earlier run reported."""
+        wanted = set(keys)
+        rows = self._db.execute(
+            "SELECT gap, account_id, region, subject, detail FROM reported_gaps"
+        )
+        return {key for row in rows if (key := GapKey(*row)) in wanted}
+
+    def record_gaps(self, keys: Iterable[GapKey], now: datetime) -> None:
+        """Remember the gaps found now (reported now or before) and forget those not
+        found for ``KEEP``."""
+        stamp = format_time(now)
+        rows = [(*key, stamp, stamp) for key in keys]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT INTO reported_gaps VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (gap, account_id, region, subject, detail) "
+                "DO UPDATE SET seen_at = excluded.seen_at",
+                rows,
+            )
+            self._db.execute(
+                "DELETE FROM reported_gaps WHERE seen_at < ?", (format_time(now - KEEP),)
             )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
