@@ -4,6 +4,8 @@ the sandbox's cron expressions (``tests.sandbox.gapcheck.scheduled``)."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -137,3 +139,60 @@ def copied_by_rule(server: Sandbox, account: str, region: str) -> set[tuple[str,
         for job in server.dataset.jobs("copy", account, region)
         if "BackupRuleId" in job.get("CreatedBy", {})
     }
+
+
+PAGE = 1000  # the most a Backup List call returns at once, and what backupctl asks for
+CallKey = tuple[str, str, str]  # operation, calling account, region
+
+
+def _pages(items: int) -> int:
+    return max(1, math.ceil(items / PAGE))
+
+
+def needed_calls(server: Sandbox, *, role: bool) -> Counter[CallKey]:
+    """The AWS Backup calls a gap report over every account and region needs, at least:
+    every page of the backup and copy listings and of ListProtectedResources (the org
+    view: the caller's own), GetBackupPlan once per plan version that made a completed
+    backup (the org view: the caller's plans only), DescribeRecoveryPoint once per last
+    backup no job listing shows (the org view: the caller's)."""
+    data = server.dataset
+    management = data.management_account_id
+    long_ago = [g for g in data.gaps().stopped if not g.in_job_listings]
+    need: Counter[CallKey] = Counter()
+    for region in data.regions:
+        listed = {"backup": 0, "copy": 0}
+        for account in data.active_accounts:
+            full = role or account.id == management
+            caller = account.id if role else management
+            for kind in listed:
+                count = len(data.jobs(kind, account.id, region))
+                listed[kind] += count
+                if role:
+                    need[(f"List{kind.title()}Jobs", caller, region)] += _pages(count)
+            if not full:
+                continue
+            jobset = data.jobset(account.id, region)
+            need[("ListProtectedResources", caller, region)] += _pages(len(jobset.protected))
+            versions = {
+                (job["CreatedBy"]["BackupPlanId"], job["CreatedBy"]["BackupPlanVersion"])
+                for job in data.jobs("backup", account.id, region)
+                if job["State"] == "COMPLETED" and "BackupPlanId" in job.get("CreatedBy", {})
+            }
+            unlisted = [g for g in long_ago if (g.account_id, g.region) == (account.id, region)]
+            versions |= {(g.backup_plan_id, g.backup_plan_version) for g in unlisted}
+            need[("GetBackupPlan", caller, region)] += len(versions)
+            if unlisted:
+                need[("DescribeRecoveryPoint", caller, region)] += len(unlisted)
+        if not role:  # ByAccountId=*: one listing of every account per region and kind
+            for kind, count in listed.items():
+                need[(f"List{kind.title()}Jobs", management, region)] += _pages(count)
+    return need
+
+
+def backup_calls(server: Sandbox) -> Counter[CallKey]:
+    """The AWS Backup calls the sandbox served since its counters were reset."""
+    served: Counter[CallKey] = Counter()
+    for entry in server.counters.snapshot()["requests"]:
+        if entry["service"] == "backup":
+            served[(entry["operation"], entry["account"], entry["region"])] += entry["count"]
+    return served
