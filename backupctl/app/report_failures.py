@@ -13,15 +13,20 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from backupctl.app.connect import account_names, connect
-from backupctl.app.reading import Reading, read_jobs, unreadable
+from backupctl.app.reading import Reading, ReadingOf, read_jobs, unreadable
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.job import PROBLEM_STATES, Job
-from backupctl.domain.problems import Summary, problem_of
-from backupctl.domain.query import Query
+from backupctl.domain.problems import Summary, Unreadable, problem_of
+from backupctl.domain.query import Listing, Query
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from backupctl.app.report_gaps import GapReport
+    from backupctl.aws.gap_reader import ReportListing
+    from backupctl.aws.sessions import Connector
+    from backupctl.domain.gaps import GapSummary
+    from backupctl.domain.targets import Plan
     from backupctl.local.report_state import ReportState
 
 
@@ -68,26 +73,53 @@ class FailureReport:
 
     def read(self) -> tuple[Summary, Reading]:
         """Read the window's jobs; the summary of the problems (less those reported before)."""
-        request = self.request
-        query = request.query
-        if not request.issues:  # the service filters the problem states itself
+        query = self._query()
+        connector, plan = connect(self.request.where, stream=True)
+        problems = _Problems(self.request.issues)
+        reading = read_jobs(connector, plan, query, problems.write, self.request.where, self._hooks)
+        summary = self._summary(query, connector, plan, problems, unreadable(reading.failures))
+        return summary, reading
+
+    def read_with_gaps(
+        self, gaps: GapReport
+    ) -> tuple[Summary, GapSummary, ReadingOf[ReportListing]]:
+        """Both reports from one fan-out: the window's listings read beside the gap
+        report's (``report failures --gaps``); ``gaps`` shares this report's state store."""
+        query = self._query()
+        connector, plan = connect(self.request.where, stream=True)
+        problems = _Problems(self.request.issues)
+        gaps.open(self._store)
+        gap_summary, reading = gaps.read_with(connector, plan, query.listings(), problems.write)
+        mine = unreadable([f for f in reading.failures if isinstance(f.listing, Listing)])
+        return self._summary(query, connector, plan, problems, mine), gap_summary, reading
+
+    def _query(self) -> Query:
+        query = self.request.query
+        if not self.request.issues:  # the service filters the problem states itself
             query = replace(query, states=tuple(sorted(PROBLEM_STATES)))
-        connector, plan = connect(request.where, stream=True)
-        problems = _Problems(request.issues)
-        reading = read_jobs(connector, plan, query, problems.write, request.where, self._hooks)
+        return query
+
+    def _summary(
+        self,
+        query: Query,
+        connector: Connector,
+        plan: Plan,
+        problems: _Problems,
+        unread: list[Unreadable],
+    ) -> Summary:
         summary = Summary(
             since=query.since,
             until=query.until,
             jobs_seen=problems.seen,
             problems=problems.problems,
             targets=len(plan.targets),
-            unreadable=unreadable(reading.failures),
+            unreadable=unread,
             account_names=account_names(connector, plan),
-            issues_included=request.issues,
+            issues_included=self.request.issues,
         )
         if self._store is not None:
             self._leave_out_reported(summary, self._store)
-        return summary, reading
+        return summary
 
     def remember(self, summary: Summary) -> None:
         """Record the problems just reported, so the next ``--new`` run leaves them out."""

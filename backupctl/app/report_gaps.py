@@ -88,6 +88,7 @@ class GapReport:
         finder = GapFinder(reader, plan, request.where)
         found = finder.find(sightings, reading.failures, request.rpo, request.copy_grace, now)
         reading = replace(reading, failures=(*reading.failures, *found.failures))
+        mine = [f for f in reading.failures if not isinstance(f.listing, Listing)]
         summary = GapSummary(
             now=now,
             rpo=request.rpo,
@@ -95,7 +96,7 @@ class GapReport:
             stopped=found.stopped,
             copies=found.copies,
             targets=len(plan.targets),
-            unreadable=unreadable(reading.failures),
+            unreadable=unreadable(mine),
             resources_checked=found.resources_checked,
             backups_checked=found.backups_checked,
             unjudged=found.unjudged,

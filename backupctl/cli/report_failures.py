@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,8 +11,12 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
+from backupctl.domain.errors import ExitStatus
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
+
+if TYPE_CHECKING:
+    from backupctl.app.report_failures import FailureReport
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
 
@@ -47,6 +51,14 @@ def failures(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Say so when all is well.")
     ] = False,
+    gaps: Annotated[
+        bool,
+        typer.Option(
+            "--gaps",
+            help="Also report what did not happen, as 'report gaps' does, in the same run "
+            "and report.",
+        ),
+    ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
 ) -> None:
@@ -79,11 +91,38 @@ def failures(
         report = FailureReport(request, env.hooks())
         env.on_close(report.close)
         report.open()
+        if gaps:
+            finish(_with_gaps(env, report, fmt, now, verbose))
+            return
         summary, reading = report.read()
         tell_unread(env, reading)
         _print(env, summary, fmt, now, verbose)
         report.remember(summary)
     finish(verdict(reading.status, findings=bool(summary.problems)))
+
+
+def _with_gaps(
+    env: Environment, report: FailureReport, fmt: ReportFormat, now: datetime, verbose: bool
+) -> ExitStatus:
+    """``--gaps``: both reports from one run, in one report; errors outrank findings."""
+    from backupctl.app.report_gaps import GapReport, GapRequest
+    from backupctl.output.report.both import render_both
+
+    gap_report = GapReport(GapRequest(report.request.where), env.hooks())
+    summary, found, reading = report.read_with_gaps(gap_report)
+    tell_unread(env, reading)
+    shown = summary.problems or summary.unreadable or found.gaps or found.unreadable
+    if shown or (verbose and fmt is ReportFormat.JSON):
+        render_both(summary, found, fmt, env.stdout, now)
+    elif verbose:
+        from backupctl.output.report.common import header
+        from backupctl.output.report.gap_words import gap_header
+
+        env.stdout.write(f"All clear: {header(summary, now)}\nAll clear: {gap_header(found)}\n")
+        env.stdout.flush()
+    report.remember(summary)
+    gap_report.remember()
+    return verdict(reading.status, findings=bool(summary.problems) or found.gaps > 0)
 
 
 def _print(

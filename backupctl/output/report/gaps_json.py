@@ -72,9 +72,8 @@ def copy_record(gap: CopyGap, account_name: str | None) -> dict[str, JsonValue]:
     }
 
 
-def gaps_object(summary: GapSummary, *, unreadable: bool = True) -> dict[str, JsonValue]:
-    """The report as a JSON object; ``unreadable`` False leaves the unreachable targets to
-    a report this one is part of."""
+def gaps_object(summary: GapSummary) -> dict[str, JsonValue]:
+    """The report as a JSON object."""
     names = summary.account_names
     stopped, copies = ordered(summary)
     report: dict[str, JsonValue] = {
@@ -98,18 +97,17 @@ def gaps_object(summary: GapSummary, *, unreadable: bool = True) -> dict[str, Js
             "targets_unreadable": summary.targets - summary.targets_read,
         },
     }
-    if unreadable:
-        report["unreachable"] = [
-            {
-                "account_id": u.account_id,
-                "region": u.region,
-                "kinds": [k.value for k in u.kinds],
-                "others": list(u.others),
-                "code": u.code,
-                "error": u.reason,
-            }
-            for u in summary.unreadable
-        ]
+    report["unreachable"] = [
+        {
+            "account_id": u.account_id,
+            "region": u.region,
+            "kinds": [k.value for k in u.kinds],
+            "others": list(u.others),
+            "code": u.code,
+            "error": u.reason,
+        }
+        for u in summary.unreadable
+    ]
     report |= {
         "accounts": dict(sorted(names.items())),
         "jobs_only_accounts": list(summary.jobs_only),

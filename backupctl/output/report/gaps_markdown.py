@@ -15,13 +15,13 @@ from backupctl.output.report.gap_words import (
 from backupctl.output.report.markdown import escape
 
 
-def render_gaps_markdown(summary: GapSummary, *, unreadable: bool = True) -> str:
+def render_gaps_markdown(summary: GapSummary) -> str:
     """The report as Markdown: a heading per account, a list item per gap."""
     lines = ["## AWS Backup gaps", "", escape(gap_header(summary))]
     note = jobs_only_note(summary)
     if note:
         lines += ["", f"_{escape(note)}_"]
-    if unreadable and summary.unreadable:
+    if summary.unreadable:
         lines += ["", "### Could not read", ""]
         lines += ["- " + escape(unread_line(target)) for target in summary.unreadable]
     for account in by_account(summary):

@@ -15,14 +15,13 @@ from backupctl.output.report.gap_words import (
 from backupctl.output.safe import safe_str
 
 
-def render_gaps_text(summary: GapSummary, *, unreadable: bool = True) -> str:
-    """The report as plain text lines; ``unreadable`` False leaves the targets that could
-    not be read to a report this one is part of."""
+def render_gaps_text(summary: GapSummary) -> str:
+    """The report as plain text lines."""
     lines = [gap_header(summary)]
     note = jobs_only_note(summary)
     if note:
         lines.append(note)
-    if unreadable and summary.unreadable:
+    if summary.unreadable:
         lines += ["", "Could not read:"]
         lines += ["  " + unread_line(target) for target in summary.unreadable]
     for account in by_account(summary):
