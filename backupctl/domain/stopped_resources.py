@@ -5,9 +5,10 @@ backup: one whose later jobs failed (or still run) is a failure, not a gap. A ca
 is stopped when the backup its own evidence expected is overdue. The evidence, best
 first: ``--rpo``; the rule of the plan version that made the last backup (GetBackupPlan:
 its next run after the last backup, plus its start window, by which a scheduled job
-exists or has expired); the rule's schedule as the job records it (AWS's default start
-window assumed); the resource's own history (the median interval between its completed
-backups, and as much again as grace).
+exists or has expired; a backup started on demand has no rule, and the rule of the
+resource's newest scheduled job stands in); the rule's schedule as the job records it
+(AWS's default start window assumed); the resource's own history (the median interval
+between its completed backups, and as much again as grace).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def candidates(
                 recovery_point_arn=point,
                 vault_arn=resource.last_backup_vault_arn,
                 job_id=made.job.job_id if made else None,
-                creator=made.creator if made else None,
+                creator=(made.creator if made else None) or _scheduled_by(mine),
                 history=_completed_times(mine),
             )
         )
@@ -119,9 +120,16 @@ def _newest_completed(mine: Sequence[TracedJob]) -> LastBackup | None:
         recovery_point_arn=job.recovery_point_arn,
         vault_arn=job.vault_arn,
         job_id=job.job_id,
-        creator=last.creator,
+        creator=last.creator or _scheduled_by(mine),
         history=_completed_times(mine),
     )
+
+
+def _scheduled_by(mine: Sequence[TracedJob]) -> Creator | None:
+    """The rule of a resource's newest scheduled job: its schedule still holds when the
+    last backup was one started on demand (whose times would mislead a history)."""
+    made = [(t.job.created_at, t.creator) for t in mine if t.creator and t.job.created_at]
+    return max(made, key=lambda pair: pair[0])[1] if made else None
 
 
 def _since(traced: TracedJob, last: datetime, point: str | None) -> bool:
