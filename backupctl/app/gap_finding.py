@@ -143,9 +143,8 @@ class GapFinder:
             for place, items in judged.items()
             if place in full
             for index, item in enumerate(items)
-            if item.creator is None and item.job_id is None
-            and item.vault_arn and item.recovery_point_arn
-        ]  # fmt: skip
+            if _describable(item)
+        ]
 
         def describe(entry: tuple[Place, int, LastBackup]) -> Creator | None:
             place, _, item = entry
@@ -184,6 +183,12 @@ class GapFinder:
 
     def _failed(self, place: Place, source: Source, error: BackupctlError) -> None:
         self.found.failures.append(Failure(self._target(place), GapListing(source), error))
+
+
+def _describable(item: LastBackup) -> bool:
+    """Whether a last backup no listing shows can be traced to its rule (no creator yet)."""
+    unknown = item.creator is None and item.job_id is None
+    return unknown and item.vault_arn is not None and item.recovery_point_arn is not None
 
 
 def _resources(sightings: Sightings, place: Place, protected: bool) -> int:

@@ -57,12 +57,12 @@ def unread_line(target: Unreadable) -> str:
     return f"{who} in {target.region} ({what}): {safe_str(target.reason)}"
 
 
-def account_title(account_id: str, stopped: int, copies: int) -> str:
-    """``account 1234: 1 stopped resource, 2 copy gaps``."""
-    who = "all accounts" if account_id == ALL_ACCOUNTS else f"account {account_id}"
+def account_title(account_id: str, name: str | None, stopped: int, copies: int) -> str:
+    """``account 1234 (name): 1 stopped resource, 2 copy gaps``; ``name`` already inert."""
+    named = f" ({name})" if name else ""
     parts = [_plural(stopped, "stopped resource")] if stopped else []
     parts += [_plural(copies, "copy gap")] if copies else []
-    return f"{who}: {', '.join(parts)}"
+    return f"account {account_id}{named}: {', '.join(parts)}"
 
 
 def stopped_lines(

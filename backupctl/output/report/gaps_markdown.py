@@ -26,9 +26,9 @@ def render_gaps_markdown(summary: GapSummary) -> str:
         lines += ["- " + escape(unread_line(target)) for target in summary.unreadable]
     for account in by_account(summary):
         name = summary.account_names.get(account.account_id)
-        title = account_title(account.account_id, len(account.stopped), len(account.copies))
-        heading = title.replace(":", f" ({escape(name)}):", 1) if name else title
-        lines += ["", f"### {heading[0].upper()}{heading[1:]}", ""]
+        named = escape(name) if name else None
+        title = account_title(account.account_id, named, len(account.stopped), len(account.copies))
+        lines += ["", f"### {title[0].upper()}{title[1:]}", ""]
         found = [stopped_lines(g, escape, summary.now) for g in account.stopped]
         found += [copy_lines(g, escape, summary.now) for g in account.copies]
         for what, detail, evidence in found:

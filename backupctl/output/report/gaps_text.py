@@ -26,8 +26,11 @@ def render_gaps_text(summary: GapSummary) -> str:
         lines += ["  " + unread_line(target) for target in summary.unreadable]
     for account in by_account(summary):
         name = summary.account_names.get(account.account_id)
-        title = account_title(account.account_id, len(account.stopped), len(account.copies))
-        lines += ["", title.replace(":", f" ({safe_str(name)}):", 1) if name else title]
+        named = safe_str(name) if name else None
+        lines += [
+            "",
+            account_title(account.account_id, named, len(account.stopped), len(account.copies)),
+        ]
         found = [stopped_lines(g, safe_str, summary.now) for g in account.stopped]
         found += [copy_lines(g, safe_str, summary.now) for g in account.copies]
         for what, detail, evidence in found:
