@@ -81,8 +81,8 @@ os.write(report, f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}"
 """
 
 
-def run_cli(env: dict[str, str], args: list[str]) -> tuple[float, bytes, int]:
-    """Wall time, stdout and peak RSS (KiB) of one ``backupctl`` run."""
+def run_cli(env: dict[str, str], args: list[str], expect: int = 0) -> tuple[float, bytes, int]:
+    """Wall time, stdout and peak RSS (KiB) of one ``backupctl`` run that exits ``expect``."""
     child_env = {**os.environ, **env, "BACKUPCTL_SANDBOX": "0"}
     read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -96,7 +96,7 @@ def run_cli(env: dict[str, str], args: list[str]) -> tuple[float, bytes, int]:
             wall_text, rss_text, code_text = report.read().decode().split()
         out.seek(0)
         err.seek(0)
-        if int(code_text) != 0:
+        if int(code_text) != expect:
             raise SystemExit(f"backupctl exited {code_text}: {err.read().decode()[-2000:]}")
         return float(wall_text), out.read(), int(rss_text)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backupctl.app.requests import Where
-from backupctl.domain.errors import UsageError
+from backupctl.domain.errors import BackupctlError, UsageError
 from backupctl.domain.query import Query
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Account, Plan, Target, TargetOptions
 
@@ -123,3 +123,17 @@ def _regions(connector: Connector, options: TargetOptions) -> list[str]:
     if region is None:
         raise UsageError("no region: pass --region or set AWS_REGION (or a region in the profile)")
     return [region]
+
+
+def account_names(connector: Connector, plan: Plan) -> dict[str, str]:
+    """Account names by id: those resolving the targets learnt, else (``--account all`` in
+    the org view, which lists no accounts) Organizations' list, when the caller may read it."""
+    names = {a.account_id: a.name for a in plan.accounts if a.name}
+    if names or not any(t.account_id == ALL_ACCOUNTS for t in plan.targets):
+        return names
+    from backupctl.aws.org import organization_accounts
+
+    try:  # names are a nicety: a caller who may not list the organization still gets a report
+        return {a.account_id: a.name for a in organization_accounts(connector) if a.name}
+    except BackupctlError:
+        return {}

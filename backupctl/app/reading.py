@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
-from backupctl.domain.job import Job, identity
-from backupctl.domain.outcome import Failure, Outcome
+from backupctl.domain.job import Job, Kind, identity
+from backupctl.domain.outcome import Chain, Failure, Outcome
+from backupctl.domain.problems import Unreadable
 from backupctl.domain.query import Listing, Query
 from backupctl.domain.targets import Plan
 from backupctl.engine import fanout
@@ -25,10 +26,11 @@ if TYPE_CHECKING:
 
 JobFailure = Failure[Listing]
 JobWork = fanout.Work[Listing]
+C = TypeVar("C", bound=Chain)  # what a chain of the read reads
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
+class ReadingOf(Generic[C]):
     """What a read over ``plan`` found, and what it could not.
 
     ``failures`` are those that count: with ``--region all`` a region the account has not
@@ -36,15 +38,15 @@ class Reading:
     """
 
     plan: Plan
-    outcome: Outcome[Listing]
-    failures: tuple[JobFailure, ...]
+    outcome: Outcome[C]
+    failures: tuple[Failure[C], ...]
     skipped_regions: tuple[str, ...]
 
     @classmethod
-    def of(cls, plan: Plan, outcome: Outcome[Listing]) -> Reading:
+    def of(cls, plan: Plan, outcome: Outcome[C]) -> Self:
         """Sort the outcome's failures into those that count and the regions skipped."""
         skipped: set[str] = set()
-        failures: list[JobFailure] = []
+        failures: list[Failure[C]] = []
         for failure in outcome.failures:
             if plan.all_regions and isinstance(failure.error, RegionNotEnabledError):
                 skipped.add(failure.target.region)
@@ -66,6 +68,26 @@ class Reading:
         read_in_full = self.outcome.done - len(self.outcome.failures)
         read = read_in_full > 0 or self.outcome.items > 0  # anything printed is partial
         return ExitStatus.PARTIAL if read else ExitStatus.UNREADABLE
+
+
+class Reading(ReadingOf[Listing]):
+    """What a read of job listings found, and what it could not."""
+
+    __slots__ = ()
+
+
+def unreadable(failures: Sequence[Failure[C]]) -> list[Unreadable]:
+    """The failed chains as one entry per target (account and region), what they read merged."""
+    by_target: dict[tuple[str, str], list[Failure[C]]] = {}
+    for failure in failures:
+        by_target.setdefault((failure.target.account_id, failure.target.region), []).append(failure)
+    out = []
+    for (account, region), group in sorted(by_target.items()):
+        kinds = tuple(k for k in Kind if any(f.listing.kind is k for f in group))
+        others = tuple(sorted({str(f.listing) for f in group if f.listing.kind is None}))
+        error = group[0].error
+        out.append(Unreadable(account, region, kinds, error.code, error.reason, others))
+    return out
 
 
 def job_work(plan: Plan, query: Query) -> tuple[list[JobWork], Iterator[Sequence[JobWork]] | None]:

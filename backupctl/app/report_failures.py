@@ -12,19 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from backupctl.app.connect import connect
-from backupctl.app.reading import JobFailure, Reading, read_jobs
+from backupctl.app.connect import account_names, connect
+from backupctl.app.reading import Reading, ReadingOf, read_jobs, unreadable
 from backupctl.app.requests import Hooks, Where
-from backupctl.domain.errors import BackupctlError
-from backupctl.domain.job import PROBLEM_STATES, Job, Kind
+from backupctl.domain.job import PROBLEM_STATES, Job
 from backupctl.domain.problems import Summary, Unreadable, problem_of
-from backupctl.domain.query import Query
-from backupctl.domain.targets import ALL_ACCOUNTS, Plan
+from backupctl.domain.query import Listing, Query
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from backupctl.app.report_gaps import GapReport
+    from backupctl.aws.gap_reader import ReportListing
     from backupctl.aws.sessions import Connector
+    from backupctl.domain.gaps import GapSummary
+    from backupctl.domain.targets import Plan
     from backupctl.local.report_state import ReportState
 
 
@@ -71,26 +73,53 @@ class FailureReport:
 
     def read(self) -> tuple[Summary, Reading]:
         """Read the window's jobs; the summary of the problems (less those reported before)."""
-        request = self.request
-        query = request.query
-        if not request.issues:  # the service filters the problem states itself
+        query = self._query()
+        connector, plan = connect(self.request.where, query, stream=True)
+        problems = _Problems(self.request.issues)
+        reading = read_jobs(connector, plan, query, problems.write, self.request.where, self._hooks)
+        summary = self._summary(query, connector, plan, problems, unreadable(reading.failures))
+        return summary, reading
+
+    def read_with_gaps(
+        self, gaps: GapReport
+    ) -> tuple[Summary, GapSummary, ReadingOf[ReportListing]]:
+        """Both reports from one fan-out: the window's listings read beside the gap
+        report's (``report failures --gaps``); ``gaps`` shares this report's state store."""
+        query = self._query()
+        connector, plan = connect(self.request.where, query, stream=True)
+        problems = _Problems(self.request.issues)
+        gaps.open(self._store)
+        gap_summary, reading = gaps.read_with(connector, plan, query.listings(), problems.write)
+        mine = unreadable([f for f in reading.failures if isinstance(f.listing, Listing)])
+        return self._summary(query, connector, plan, problems, mine), gap_summary, reading
+
+    def _query(self) -> Query:
+        query = self.request.query
+        if not self.request.issues:  # the service filters the problem states itself
             query = replace(query, states=tuple(sorted(PROBLEM_STATES)))
-        connector, plan = connect(request.where, query, stream=True)
-        problems = _Problems(request.issues)
-        reading = read_jobs(connector, plan, query, problems.write, request.where, self._hooks)
+        return query
+
+    def _summary(
+        self,
+        query: Query,
+        connector: Connector,
+        plan: Plan,
+        problems: _Problems,
+        unread: list[Unreadable],
+    ) -> Summary:
         summary = Summary(
             since=query.since,
             until=query.until,
             jobs_seen=problems.seen,
             problems=problems.problems,
             targets=len(plan.targets),
-            unreadable=unreadable(reading.failures),
-            account_names=_account_names(connector, plan),
-            issues_included=request.issues,
+            unreadable=unread,
+            account_names=account_names(connector, plan),
+            issues_included=self.request.issues,
         )
         if self._store is not None:
             self._leave_out_reported(summary, self._store)
-        return summary, reading
+        return summary
 
     @property
     def state_emptied(self) -> Path | None:
@@ -120,28 +149,3 @@ class FailureReport:
         seen = store.seen(keys)
         summary.problems = [j for key, j in keys.items() if key not in seen]
         summary.already_reported = len(seen)
-
-
-def unreadable(failures: Sequence[JobFailure]) -> list[Unreadable]:
-    """The failed listings as one entry per target (account and region), kinds merged."""
-    by_target: dict[tuple[str, str], list[JobFailure]] = {}
-    for failure in failures:
-        by_target.setdefault((failure.target.account_id, failure.target.region), []).append(failure)
-    out = []
-    for (account, region), group in sorted(by_target.items()):
-        kinds = tuple(k for k in Kind if any(f.listing.kind is k for f in group))
-        error = group[0].error
-        out.append(Unreadable(account, region, kinds, error.code, error.reason))
-    return out
-
-
-def _account_names(connector: Connector, plan: Plan) -> dict[str, str]:
-    names = {a.account_id: a.name for a in plan.accounts if a.name}
-    if names or not any(t.account_id == ALL_ACCOUNTS for t in plan.targets):
-        return names
-    from backupctl.aws.org import organization_accounts
-
-    try:  # names are a nicety: a caller who may not list the organization still gets a report
-        return {a.account_id: a.name for a in organization_accounts(connector) if a.name}
-    except BackupctlError:
-        return {}

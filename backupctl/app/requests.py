@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from backupctl.domain.outcome import Outcome
-from backupctl.domain.query import Listing
 from backupctl.domain.targets import TargetOptions
 from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+
+L = TypeVar("L")  # what the fan-out's chains read
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class Where:
 class ProgressSink(Protocol):
     """Told how a fan-out is going; the CLI's is a status line on stderr."""
 
-    def update(self, outcome: Outcome[Listing]) -> None:
+    def update(self, outcome: Outcome[L]) -> None:
         """The fan-out moved on."""
 
     def close(self) -> None:

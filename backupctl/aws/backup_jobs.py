@@ -128,6 +128,34 @@ class BackupReader:
             )
         return normalize_detail(kind, body, target.account_id, target.region)
 
+    def call(self, target: Target, operation: str, params: dict[str, Any], doing: str) -> Any:
+        """One Backup call as ``target``'s account, errors translated and expired
+        credentials renewed: for the other readers of the Backup API."""
+        return self._call(target, operation, params, doing)
+
+
+def decoded_response(response: Any, key: str, doing: str) -> dict[str, Any]:
+    """A List*Jobs response the fast parser left undecoded, decoded: its body as a dict
+    with a list of jobs under ``key``; MalformedResponseError when it is not one."""
+    body = response.get(RAW) if isinstance(response, dict) else None
+    if body is None:
+        return response  # type: ignore[no-any-return]  # botocore's own parse
+    try:
+        decoded = json.loads(body)
+    except ValueError as error:
+        raise _malformed(f"the body is not JSON ({error})", doing) from None
+    if not isinstance(decoded, dict) or not isinstance(decoded.get(key), list | None):
+        raise _malformed(f"{key} is not a list of jobs", doing)
+    return decoded
+
+
+def _malformed(why: str, doing: str) -> MalformedResponseError:
+    return MalformedResponseError(
+        f"the service's answer is not a page of jobs the API model allows: {why}",
+        "MalformedResponse",
+        doing,
+    )
+
 
 class RawJobs(Encoded[Job]):
     """One List response's body, as it came: decoded into jobs once, by the writer."""
@@ -182,8 +210,4 @@ class RawJobs(Encoded[Job]):
         return found
 
     def _malformed(self, why: str) -> MalformedResponseError:
-        return MalformedResponseError(
-            f"the service's answer is not a page of jobs the API model allows: {why}",
-            "MalformedResponse",
-            self._doing,
-        )
+        return _malformed(why, self._doing)

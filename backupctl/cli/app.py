@@ -13,7 +13,7 @@ import typer
 
 from backupctl import __version__
 from backupctl.cli import accounts_list as accounts
-from backupctl.cli import completion, sandbox
+from backupctl.cli import completion, report_gaps, sandbox
 from backupctl.cli import job_describe as job
 from backupctl.cli import jobs_list as jobs
 from backupctl.cli import jobs_watch as watch
@@ -39,6 +39,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 watch.register(jobs.app)  # `jobs watch`, beside `jobs list`
+report_gaps.register(report.app)  # `report gaps`, beside `report failures`
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")

@@ -32,6 +32,7 @@ from backupctl.domain.query import (
 from backupctl.domain.targets import TargetOptions
 from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 from backupctl.output import OutputFormat, validate_fields
+from backupctl.output.report import ReportFormat
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -187,3 +188,12 @@ def fields(value: str | None, known: Sequence[str]) -> tuple[str, ...] | None:
         return validate_fields(value, known)
     except ValueError as error:
         raise UsageError(str(error)) from None
+
+
+def report_format(value: str) -> ReportFormat:
+    """A report's ``-o`` value, any case; UsageError if it is not text, markdown or json."""
+    try:
+        return ReportFormat(value.strip().lower())
+    except ValueError:
+        valid = ", ".join(f.value for f in ReportFormat)
+        raise UsageError(f"--output: unknown report format {value!r}; valid: {valid}") from None

@@ -142,3 +142,13 @@ Fields = Annotated[
     str | None,
     typer.Option("--fields", help="Fields to show, in order: a,b,c.", rich_help_panel=_OUTPUT),
 ]
+ReportOutput = Annotated[
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        help="text, markdown or json.",
+        rich_help_panel=_OUTPUT,
+        autocompletion=complete.report_outputs,
+    ),
+]

@@ -8,17 +8,20 @@ the next run repeats them, but not an incomplete read (3, 4), which matters more
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import typer
 
-from backupctl.app.reading import Reading
+from backupctl.app.reading import ReadingOf
 from backupctl.cli.environment import Environment
 from backupctl.domain.errors import ExitStatus
+from backupctl.domain.outcome import Chain
 from backupctl.output.unread import failure_lines, unfound_line
 
+C = TypeVar("C", bound=Chain)
 
-def tell_unread(env: Environment, reading: Reading) -> None:
+
+def tell_unread(env: Environment, reading: ReadingOf[C]) -> None:
     """Name on stderr each target that could not be read, and what was skipped."""
     if reading.skipped_regions:
         env.warn(

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backupctl.cli import args, completers
+from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
-from backupctl.domain.errors import StateNotSavedError, UsageError
+from backupctl.domain.errors import ExitStatus, StateNotSavedError
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
 
@@ -19,25 +19,6 @@ if TYPE_CHECKING:
     from backupctl.app.report_failures import FailureReport
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
-
-ReportOutput = Annotated[
-    str,
-    typer.Option(
-        "--output",
-        "-o",
-        help="text, markdown or json.",
-        rich_help_panel="Output",
-        autocompletion=completers.report_outputs,
-    ),
-]
-
-
-def _format(value: str) -> ReportFormat:
-    try:
-        return ReportFormat(value.strip().lower())
-    except ValueError:
-        valid = ", ".join(f.value for f in ReportFormat)
-        raise UsageError(f"--output: unknown report format {value!r}; valid: {valid}") from None
 
 
 @app.command("failures")
@@ -70,8 +51,16 @@ def failures(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Say so when all is well.")
     ] = False,
+    gaps: Annotated[
+        bool,
+        typer.Option(
+            "--gaps",
+            help="Also report what did not happen, as 'report gaps' does, in the same run "
+            "and report.",
+        ),
+    ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: ReportOutput = "text",
+    output: opt.ReportOutput = "text",
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
 
@@ -98,7 +87,7 @@ def failures(
             vault=vault,
         )
         query = args.query(chosen, now)
-        fmt = _format(output)
+        fmt = args.report_format(output)
         where = args.where(env, targets)
         request = FailureRequest(where, query, issues=not no_issues,
                                  state_dir=state_dir() if new else None)  # fmt: skip
@@ -110,6 +99,9 @@ def failures(
                 f"the state file {report.state_emptied} was there but held nothing (emptied?): "
                 "what earlier --new runs reported is not known, so every problem is reported again"
             )
+        if gaps:
+            finish(_with_gaps(env, report, fmt, now, verbose))
+            return
         summary, reading = report.read()
         tell_unread(env, reading)
         _print(env, summary, fmt, now, verbose)
@@ -126,6 +118,35 @@ def _remember(env: Environment, report: FailureReport, summary: Summary) -> bool
         env.warn(f"error: {error}")
         return False
     return True
+
+
+def _with_gaps(
+    env: Environment, report: FailureReport, fmt: ReportFormat, now: datetime, verbose: bool
+) -> ExitStatus:
+    """``--gaps``: both reports from one run, in one report; errors outrank findings."""
+    from backupctl.app.report_gaps import GapReport, GapRequest
+    from backupctl.output.report.both import render_both
+
+    gap_report = GapReport(GapRequest(report.request.where), env.hooks())
+    summary, found, reading = report.read_with_gaps(gap_report)
+    tell_unread(env, reading)
+    shown = summary.problems or summary.unreadable or found.gaps or found.unreadable
+    if shown or (verbose and fmt is ReportFormat.JSON):
+        render_both(summary, found, fmt, env.stdout, now)
+    elif verbose:
+        from backupctl.output.report.common import header
+        from backupctl.output.report.gap_words import gap_header
+
+        env.stdout.write(f"All clear: {header(summary, now)}\nAll clear: {gap_header(found)}\n")
+        env.stdout.flush()
+    remembered = _remember(env, report, summary)
+    try:
+        gap_report.remember()
+    except StateNotSavedError as error:
+        env.warn(f"error: {error}")
+        remembered = False
+    findings = bool(summary.problems) or found.gaps > 0
+    return verdict(reading.status, findings=findings, undelivered=not remembered)
 
 
 def _print(

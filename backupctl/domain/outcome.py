@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from backupctl.domain.errors import BackupctlError
+from backupctl.domain.job import Kind
 from backupctl.domain.targets import Target
 
 L = TypeVar("L")  # what one chain reads: a ``Listing`` for jobs
+
+
+class Chain(Protocol):
+    """What a chain reads, as a failure names it: a kind of job (a ``Listing``), or, with
+    ``kind`` None, something else that ``str`` names ("protected resources")."""
+
+    @property
+    def kind(self) -> Kind | None:
+        """The kind of job the chain lists; None when it lists no jobs."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
-class Encoded(ABC, Generic[T]):
+class Encoded(ABC, Generic[T_co]):
     """A page's items still in the service's encoding (the raw body of a List response):
     compact while the page waits to be written, decoded once, by the thread that writes."""
 
     @abstractmethod
-    def decode(self) -> Sequence[T]:
+    def decode(self) -> Sequence[T_co]:
         """The items; ``BackupctlError`` when the body is not what the API model allows."""
 
 

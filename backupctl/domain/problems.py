@@ -28,13 +28,15 @@ def problem_of(job: Job, *, issues: bool = True) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Unreadable:
-    """A target (account and region) that could not be read, for some kinds."""
+    """A target (account and region) that could not be read, for some kinds of job (and,
+    for a gap report, ``others``)."""
 
     account_id: str
     region: str
     kinds: tuple[Kind, ...]
     code: str | None
     reason: str
+    others: tuple[str, ...] = ()  # what else could not be read: "protected resources", ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""What earlier ``report failures --new`` runs reported, and the lock that keeps runs apart.
+"""What earlier ``report failures --new`` and ``report gaps --new`` runs reported, and the
+lock that keeps runs apart (one lock for both reports: they share the file).
 
 The state is one SQLite file under ``$XDG_STATE_HOME/backupctl/`` (``~/.local/state``
 when the variable is unset or not absolute, as the XDG spec says), mode 0600, changed
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from backupctl.domain.errors import LockHeldError, StateError, StateNotSavedError
+from backupctl.domain.gaps import GapKey
 from backupctl.domain.job import Job, format_time
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
@@ -36,6 +38,21 @@ CREATE TABLE IF NOT EXISTS reported (
     created_at TEXT,
     reported_at TEXT NOT NULL,
     PRIMARY KEY (kind, job_id, problem)
+)
+"""
+# The gaps reported, one row per gap (``GapKey``); ``seen_at`` moves on while a gap is still
+# found, and a gap not found for ``KEEP`` is forgotten. A table of its own: a state file
+# written before gaps were reported gains it on first use, and its rows stay as they were.
+_GAP_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reported_gaps (
+    gap TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (gap, account_id, region, subject, detail)
 )
 """
 
@@ -72,7 +89,7 @@ class ReportState:
         except BlockingIOError:
             os.close(self._lock_fd)
             raise LockHeldError(
-                f"another 'report failures --new' run holds the lock ({directory / 'report.lock'})"
+                f"another 'report --new' run holds the lock ({directory / 'report.lock'})"
             ) from None
         try:
             self._db, created = _connect(self.path)
@@ -82,6 +99,7 @@ class ReportState:
             self.emptied = not created and not known
             self._db.execute(_SCHEMA)
             self._reported = set(self._db.execute("SELECT kind, job_id, problem FROM reported"))
+            self._db.execute(_GAP_SCHEMA)
         except OSError as exc:
             self.close()
             raise _unusable(self.path, exc) from None
@@ -119,6 +137,40 @@ class ReportState:
                     self._db.execute("ROLLBACK")
             raise StateNotSavedError(
                 f"cannot save the state file {self.path}: {exc}; the problems just reported "
+                "will be reported again by the next --new run"
+            ) from None
+
+    def seen_gaps(self, keys: Iterable[GapKey]) -> set[GapKey]:
+        """Which of these gaps an earlier run reported."""
+        wanted = set(keys)
+        rows = self._db.execute(
+            "SELECT gap, account_id, region, subject, detail FROM reported_gaps"
+        )
+        return {key for row in rows if (key := GapKey(*row)) in wanted}
+
+    def record_gaps(self, keys: Iterable[GapKey], now: datetime) -> None:
+        """Remember the gaps found now (reported now or before) and forget those not
+        found for ``KEEP``."""
+        stamp = format_time(now)
+        rows = [(*key, stamp, stamp) for key in keys]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT INTO reported_gaps VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (gap, account_id, region, subject, detail) "
+                "DO UPDATE SET seen_at = excluded.seen_at",
+                rows,
+            )
+            self._db.execute(
+                "DELETE FROM reported_gaps WHERE seen_at < ?", (format_time(now - KEEP),)
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise StateNotSavedError(
+                f"cannot save the state file {self.path}: {exc}; the gaps just reported "
                 "will be reported again by the next --new run"
             ) from None
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import TypeVar
 
 from rich.console import Console
 from rich.status import Status
 
 from backupctl.domain.outcome import Outcome
-from backupctl.domain.query import Listing
 from backupctl.output.unread import progress_text
+
+L = TypeVar("L")
 
 
 class ProgressLine:
@@ -20,7 +22,7 @@ class ProgressLine:
         self._status.start()
         self._last = 0.0
 
-    def update(self, outcome: Outcome[Listing]) -> None:
+    def update(self, outcome: Outcome[L]) -> None:
         """Refresh at most ten times a second."""
         now = time.monotonic()
         if now - self._last < 0.1 and outcome.done < outcome.total:

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import TypeVar
 
 from backupctl.domain.errors import BackupctlError
 from backupctl.domain.job import Kind
-from backupctl.domain.outcome import Failure, Outcome
+from backupctl.domain.outcome import Chain, Failure, Outcome
 from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS
 
+C = TypeVar("C", bound=Chain)
+L = TypeVar("L")
 
-def failure_lines(failures: Sequence[Failure[Listing]]) -> list[str]:
+
+def reads_text(kinds: Collection[Kind], others: Collection[str] = ()) -> str:
+    """``backup, copy jobs``, and whatever else was being read: ``protected resources``."""
+    named = ", ".join(k.value for k in Kind if k in kinds)
+    return ", ".join(([f"{named} jobs"] if named else []) + sorted(others))
+
+
+def failure_lines(failures: Sequence[Failure[C]]) -> list[str]:
     """One line per account and kind of error, naming the regions and kinds it covers.
 
     Calls of one account fail alike (a denied role, a refused permission), so grouping by
     the error's code names each failed target once; the first failure's words are shown.
     """
-    groups: dict[tuple[str, str], list[Failure[Listing]]] = {}
+    groups: dict[tuple[str, str], list[Failure[C]]] = {}
     for failure in failures:
         code = failure.error.code or type(failure.error).__name__
         groups.setdefault((failure.target.account_id, code), []).append(failure)
@@ -25,12 +35,14 @@ def failure_lines(failures: Sequence[Failure[Listing]]) -> list[str]:
     for (account, _), group in sorted(groups.items()):
         who = "all accounts" if account == ALL_ACCOUNTS else f"account {account}"
         regions = ", ".join(sorted({f.target.region for f in group}))
-        kinds = {f.listing.kind for f in group}
-        kinds_text = ", ".join(k.value for k in Kind if k in kinds)
+        kinds = {kind for f in group if (kind := f.listing.kind) is not None}
+        others = {str(f.listing) for f in group if f.listing.kind is None}
         reason = group[0].error.reason
-        read = sum(f.read for f in group)
+        # Only the job listings of a command that prints jobs print what they read.
+        read = sum(f.read for f in group if isinstance(f.listing, Listing))
         partial = f"; {read} jobs read before the failure were printed" if read else ""
-        lines.append(f"could not read {who} in {regions} ({kinds_text} jobs): {reason}{partial}")
+        what = reads_text(kinds, others)
+        lines.append(f"could not read {who} in {regions} ({what}): {reason}{partial}")
     return lines
 
 
@@ -43,7 +55,7 @@ def unfound_line(error: BackupctlError, accounts_read: int) -> str:
     )
 
 
-def progress_text(outcome: Outcome[Listing]) -> str:
+def progress_text(outcome: Outcome[L]) -> str:
     """``listings 12/60, 4,800 jobs found, 1 failed``; "so far" while accounts are listed."""
     so_far = " so far" if outcome.finding else ""
     failed = f", {len(outcome.failures)} failed" if outcome.failures else ""

@@ -196,6 +196,11 @@ HELP = {
         "--account", "--ou", "--region", "--role", "--external-id", "--profile", "--output",
     ),
     ("sandbox",): ("--seed", "--members", "--region", "--port", "--latency"),
+    ("report", "gaps"): (
+        "--rpo", "--copy-grace", "--new", "--verbose", "--account", "--ou", "--region", "--role",
+        "--profile", "--concurrency", "--timeout", "--output",
+    ),
+    ("report", "failures"): ("--gaps", "--new", "--since", "--output"),
 }  # fmt: skip
 
 

@@ -10,6 +10,11 @@ from backupctl.output.json import dumps
 
 
 def render_json(summary: Summary, now: datetime) -> str:
+    """The report object as indented JSON."""
+    return dumps(failures_object(summary, now), pretty=True) + "\n"
+
+
+def failures_object(summary: Summary, now: datetime) -> dict[str, JsonValue]:
     """The report object; its ``problems`` are job records, newest first."""
     by_kind: dict[str, JsonValue] = {
         kind: dict(sorted(counts.items()))
@@ -43,4 +48,4 @@ def render_json(summary: Summary, now: datetime) -> str:
         "accounts": dict(sorted(summary.account_names.items())),
         "problems": problems,
     }
-    return dumps(report, pretty=True) + "\n"
+    return report

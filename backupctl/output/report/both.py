@@ -1,0 +1,41 @@
+"""``report failures --gaps``: both reports in one, for one cron mail.
+
+Text and Markdown: the failure report, then the gap report; each names what it could not
+read. JSON: the failure report's object with the gap report's object as ``gaps``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TextIO, assert_never
+
+from backupctl.domain.gaps import GapSummary
+from backupctl.domain.problems import Summary
+from backupctl.output.report import ReportFormat
+
+
+def render_both(
+    summary: Summary, gaps: GapSummary, fmt: ReportFormat, stream: TextIO, now: datetime
+) -> None:
+    """Write both reports in ``fmt`` to ``stream`` as one write."""
+    if fmt is ReportFormat.TEXT:
+        from backupctl.output.report.gaps_text import render_gaps_text
+        from backupctl.output.report.text import render_text
+
+        text = render_text(summary, now) + "\n" + render_gaps_text(gaps)
+    elif fmt is ReportFormat.MARKDOWN:
+        from backupctl.output.report.gaps_markdown import render_gaps_markdown
+        from backupctl.output.report.markdown import render_markdown
+
+        text = render_markdown(summary, now) + "\n" + render_gaps_markdown(gaps)
+    elif fmt is ReportFormat.JSON:
+        from backupctl.output.json import dumps
+        from backupctl.output.report.gaps_json import gaps_object
+        from backupctl.output.report.json import failures_object
+
+        text = dumps({**failures_object(summary, now), "gaps": gaps_object(gaps)}, pretty=True)
+        text += "\n"
+    else:
+        assert_never(fmt)
+    stream.write(text)
+    stream.flush()

@@ -1,0 +1,28 @@
+"""Renderers of the ``report gaps`` summary: plain text, Markdown and JSON."""
+
+from __future__ import annotations
+
+from typing import TextIO, assert_never
+
+from backupctl.domain.gaps import GapSummary
+from backupctl.output.report import ReportFormat
+
+
+def render_gaps(summary: GapSummary, fmt: ReportFormat, stream: TextIO) -> None:
+    """Write the gap report in ``fmt`` to ``stream`` as one write."""
+    if fmt is ReportFormat.TEXT:
+        from backupctl.output.report.gaps_text import render_gaps_text
+
+        text = render_gaps_text(summary)
+    elif fmt is ReportFormat.MARKDOWN:
+        from backupctl.output.report.gaps_markdown import render_gaps_markdown
+
+        text = render_gaps_markdown(summary)
+    elif fmt is ReportFormat.JSON:
+        from backupctl.output.report.gaps_json import render_gaps_json
+
+        text = render_gaps_json(summary)
+    else:
+        assert_never(fmt)
+    stream.write(text)
+    stream.flush()
