@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
+from backupctl.cli.environment import Environment
 from backupctl.sandbox import HOSTILE_STRINGS, HostilePlacement, Sandbox
 from tests.cli.conftest import Invoke
 
@@ -191,3 +192,11 @@ def test_describe_of_a_hostile_job(
         assert p.job_id in text
         if width == 200 and cell_len(shown(p.string)) < 150:
             assert shown(p.string) in text
+
+
+def test_a_line_on_stderr_is_one_inert_line() -> None:
+    # A failure line quotes the service's message, which may hold anything (an endpoint
+    # that echoes the request puts its CRLFs there).
+    err = io.StringIO()
+    Environment(stderr=err).warn("denied (Message: \x1b[2Jx\r\nHost: y\u202e)")
+    assert err.getvalue() == "backupctl: denied (Message: \\x1b[2Jx\\r↵Host: y<U+202E>)\n"
