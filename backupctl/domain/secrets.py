@@ -89,7 +89,9 @@ class Secrets:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._forms: set[str] = set()
-        self._short: tuple[str, ...] = ()  # replaced, never changed: readers may hold it
+        # (value, its UTF-8), searched for in the text's UTF-8: a quarter of the memory a
+        # str with one emoji takes. Replaced, never changed: readers may hold it.
+        self._short: tuple[tuple[str, bytes], ...] = ()
         # A word -> the value it is part of, or the list of them (tokens share a prefix).
         # A set per word would cost a hundred megabytes over a thousand accounts.
         self._words: dict[int, str | list[str]] = {}
@@ -103,11 +105,12 @@ class Secrets:
         with self._lock:
             new = forms - self._forms
             self._forms |= new
-            self._short += tuple(form for form in new if len(_utf8(form)) < _LONG)
             for form in new:
                 data = _utf8(form)
                 if len(data) >= _LONG:
                     self._index(_leading_words(data), form)
+                else:
+                    self._short += ((form, data),)
 
     def _index(self, words: set[int], form: str) -> None:
         """Each of ``words`` is part of ``form`` too (under the lock)."""
@@ -123,9 +126,10 @@ class Secrets:
 
     def redact(self, text: str) -> str:
         """``text`` with every known secret, in every encoding, replaced by ``<redacted>``."""
-        found = [form for form in self._short if form in text]
-        if self._words and len(text) >= _LONG // 4:  # 4 bytes of UTF-8 per character at most
-            words = _sampled_words(_utf8(text))
+        data = _utf8(text)
+        found = [form for form, encoded in self._short if encoded in data]
+        if self._words and len(data) >= _LONG:
+            words = _sampled_words(data)
             if not self._words.keys().isdisjoint(words):
                 found += (form for form in self._candidates(words) if form in text)
         if not found:
