@@ -19,6 +19,7 @@ from botocore.credentials import Credentials, ReadOnlyCredentials
 from backupctl.aws.errors import translate
 from backupctl.aws.settings import SESSION_NAME
 from backupctl.domain.errors import BackupctlError
+from backupctl.domain.secrets import SECRETS
 from backupctl.domain.targets import role_arn_template
 
 ROLE_DURATION_SECONDS = 3600
@@ -64,6 +65,7 @@ class RoleAssumer:
         session_name: str = SESSION_NAME,
     ) -> None:
         self.template = role_arn_template(role)
+        SECRETS.add(external_id)  # sent in every AssumeRole form: an echo of one quotes it
         self._external_id = external_id
         self._sts_client = sts_client
         self._session_name = session_name
@@ -118,6 +120,8 @@ class RoleAssumer:
             with self._lock:
                 self.assumed += 1
             creds = response["Credentials"]
+            SECRETS.add(creds["SecretAccessKey"])
+            SECRETS.add(creds["SessionToken"])
             expires = creds["Expiration"].astimezone(UTC).timestamp()
             lifetime = max(0.0, expires - time.time())
             # Renew a quarter of the lifetime early, at most 15 minutes (botocore's own window).

@@ -41,6 +41,7 @@ from backupctl.aws.fastparse import FastParserFactory
 from backupctl.aws.roles import RoleAssumer
 from backupctl.aws.settings import AwsSettings
 from backupctl.domain.errors import BackupctlError, CredentialsError
+from backupctl.domain.secrets import SECRETS
 
 
 class _FixedProvider(CredentialProvider):
@@ -109,6 +110,22 @@ class AccountClient:
         return call
 
 
+def _learn_credentials(session: Session) -> None:
+    """Know the caller's secret key and token as secrets, once botocore has resolved them."""
+    credentials = session.get_credentials()
+    if credentials is not None:
+        frozen = credentials.get_frozen_credentials()
+        SECRETS.add(frozen.secret_key)
+        SECRETS.add(frozen.token)
+
+
+def _learn_token(request: Any, **_: Any) -> None:
+    """Know the session token of every request sent (credentials renewed mid-run included):
+    an endpoint's error may echo the request."""
+    token = request.headers.get("X-Amz-Security-Token")
+    SECRETS.add(token.decode() if isinstance(token, bytes) else token)
+
+
 class Connector:
     """Makes and caches the clients every command uses."""
 
@@ -120,6 +137,7 @@ class Connector:
         self._config = settings.client_config()
         # The caller's session registers botocore's builtin handlers here, once.
         self._handlers = HierarchicalEmitter()
+        self._handlers.register("before-send", _learn_token)
         try:
             self._base = self._caller_session()
         except Exception as exc:
@@ -231,6 +249,8 @@ class Connector:
                 session = self._members_session() if members else self._base
                 client = self._create(session, service, region)
                 self._clients[key] = client
+                if not members:
+                    _learn_credentials(session)
             return client
 
     def _create(self, session: Session, service: str, region: str) -> Any:

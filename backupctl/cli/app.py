@@ -20,6 +20,7 @@ from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.environment import Environment, reported, silence_stdout
+from backupctl.cli.redacting import redacted_streams
 from backupctl.domain.errors import ExitStatus, UsageError
 
 GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
@@ -147,13 +148,19 @@ def redact_line(text: str) -> str:
 
 
 def run(args: list[str] | None = None, env: Environment | None = None) -> int:
-    """Run the CLI and return its exit code; every error ends as one line, never a traceback."""
+    """Run the CLI and return its exit code; every error ends as one line, never a traceback,
+    and nothing written to stdout or stderr holds a secret the process knows."""
     env = env or Environment()
     if COMPLETE_VAR in os.environ:
         # A Tab press: register Typer's bash/zsh/fish answerers (add_completion=False skips it).
         from typer._completion_classes import completion_init
 
         completion_init()
+    with redacted_streams(env):
+        return _run(args, env)
+
+
+def _run(args: list[str] | None, env: Environment) -> int:
     try:
         result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=env)
     except BrokenPipeError:

@@ -17,6 +17,7 @@ from rich.console import Console
 from backupctl.app.requests import Hooks, ProgressSink
 from backupctl.domain.errors import BackupctlError, ExitStatus
 from backupctl.local.config import Config
+from backupctl.output.safe import safe_str
 
 
 @dataclass
@@ -91,8 +92,9 @@ class Environment:
         return ProgressLine(self.err_console())
 
     def warn(self, message: str) -> None:
-        """One line on stderr, never interpreted as markup."""
-        self.stderr.write(f"backupctl: {message}\n")
+        """One line on stderr, never interpreted as markup, nothing in it live on a terminal
+        (an AWS error message may quote control characters and line breaks)."""
+        self.stderr.write(f"backupctl: {safe_str(message)}\n")
         self.stderr.flush()
 
     def on_close(self, closer: Callable[[], None]) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from backupctl.domain.secrets import SECRETS
+
 # Secrets appear in botocore's log as headers, as STS's XML and as JSON or repr'd dicts.
 _PATTERNS = (
     re.compile(
@@ -21,7 +23,12 @@ _PATTERNS = (
 
 
 def redact(text: str) -> str:
-    """``text`` with every secret value replaced by ``<redacted>``."""
+    """``text`` with every secret replaced by ``<redacted>``: each one the process knows, by
+    value; then, by the shape of what names it, any other (a signature, a stranger's key).
+
+    Values first: a pattern stops at a comma or a space inside an external id, and would
+    leave the rest of it where the value could no longer be found whole."""
+    text = SECRETS.redact(text)
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group("key") + "<redacted>", text)
     return text

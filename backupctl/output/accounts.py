@@ -34,6 +34,6 @@ class AccountsTable:
                 safe_text(entry.name or ""),
                 safe_text(entry.status or ""),
                 Text(entry.access),
-                ", ".join(entry.regions),
+                safe_text(", ".join(entry.regions)),  # a str would be read as Rich markup
             )
         self._console.print(table)

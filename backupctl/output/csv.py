@@ -1,10 +1,10 @@
-"""CSV: RFC 4180 rows, in the family's order, with cells neutralized against formula injection."""
+"""CSV: RFC 4180 rows, in the family's order, with cells neutralized against formula injection
+and nothing from the data live on a terminal."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from itertools import count
 from typing import Generic, TextIO, TypeVar
@@ -13,22 +13,19 @@ from backupctl.domain.job import JsonValue
 from backupctl.output.fields import selected
 from backupctl.output.format import Family
 from backupctl.output.json import dumps
+from backupctl.output.safe import safe_csv
 from backupctl.output.spool import SortedSpool
 
 R = TypeVar("R")
 
 # OWASP's list of characters a spreadsheet may read as the start of a formula, plus LF.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-# A lone surrogate (from a \ud800 escape in an API response) has no UTF-8 encoding.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Cell = str | int | float
 
 
 def neutralize(text: str) -> str:
     """Prefix ``'`` to a string a spreadsheet would otherwise evaluate as a formula."""
-    if not text.isascii() and _SURROGATE.search(text):
-        text = _SURROGATE.sub("\ufffd", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -50,7 +47,12 @@ def cell(value: JsonValue, *, spaced: bool = False) -> Cell:
 
 
 class RowFormatter:
-    """Renders one row at a time to text, so rows can be kept without keeping jobs."""
+    """Renders one row at a time to text, so rows can be kept without keeping jobs.
+
+    A character that acts on a terminal (ESC, BEL, C1, bidi controls, a lone surrogate)
+    is written as the table shows it (``\\x1b``, ``<U+202E>``): a CSV printed to a
+    terminal shows it, and none starts a formula. TAB, CR and LF stay, quoted.
+    """
 
     def __init__(self) -> None:
         self._buffer = io.StringIO(newline="")
@@ -61,7 +63,9 @@ class RowFormatter:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(cells)
-        return self._buffer.getvalue()
+        # The whole row at once: the csv module adds no such character, and a backslash
+        # or a "<" changes no quoting.
+        return safe_csv(self._buffer.getvalue())
 
 
 class CsvWriter(Generic[R]):

@@ -98,6 +98,11 @@ class Keys:
             self._sessions[access_key] = session
         return session
 
+    def issued(self) -> tuple[Session, ...]:
+        """Every session AssumeRole has issued, oldest first."""
+        with self._lock:
+            return tuple(self._sessions.values())
+
     def resolve(self, access_key: str, token: str | None) -> Identity:
         """The identity behind a key; IdentityError when unknown or expired."""
         if access_key.startswith("AKIA") and len(access_key) == 20:

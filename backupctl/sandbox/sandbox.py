@@ -100,6 +100,13 @@ class Sandbox:
             raise ValueError(f"no account {account} in the sandbox organization")
         return self._runtime.keys.base(account)
 
+    def issued_secrets(self) -> tuple[str, ...]:
+        """The secret key and session token of every session AssumeRole has issued so far:
+        what a test looks for in output that must hold no secret."""
+        return tuple(
+            s for session in self._runtime.keys.issued() for s in (session.secret, session.token)
+        )
+
     def env(self) -> dict[str, str]:
         """The environment that points boto3 (and backupctl) at this sandbox."""
         key, secret = self.credentials()

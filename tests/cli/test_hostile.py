@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
+from backupctl.cli.environment import Environment
 from backupctl.sandbox import HOSTILE_STRINGS, HostilePlacement, Sandbox
 from tests.cli.conftest import Invoke
 
@@ -31,12 +32,15 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 _SHOWN = {"\n": "↵", "\r": "\\r", "\t": "\\t"}
 
 
-def shown(text: str) -> str:
-    """``text`` as the table shows it: every control or bidi character as a visible name."""
+def shown(text: str, keep: str = "") -> str:
+    """``text`` as the table shows it: every control or bidi character as a visible name
+    (but those in ``keep``: CSV keeps TAB, CR and LF, quoted)."""
     out = []
     for char in text:
         code = ord(char)
-        if char in _SHOWN:
+        if char in keep:
+            out.append(char)
+        elif char in _SHOWN:
             out.append(_SHOWN[char])
         elif code < 0x20 or 0x7F <= code <= 0x9F:
             out.append(f"\\x{code:02x}")
@@ -93,20 +97,19 @@ def test_json_keeps_the_exact_strings_and_no_raw_terminal_controls(
         assert len(out.splitlines()) == len(records)
 
 
-def test_csv_neutralizes_formulas_and_keeps_every_other_string(
+def test_csv_neutralizes_formulas_and_shows_terminal_controls(
     cli: Invoke, sandbox: Sandbox, placements: list[HostilePlacement]
 ) -> None:
     out = list_all_failed(cli, sandbox, "-o", "csv")
+    assert not TERMINAL_UNSAFE.search(out)
     rows = list(csv.reader(io.StringIO(out, newline="")))
     header, body = rows[0], rows[1:]
     records = [dict(zip(header, row, strict=True)) for row in body]
     by_job = _by_job(records)
     for p in placements:
         cell = by_job[_placed(p)][FIELD[p.field]]
-        if p.string.startswith(FORMULA_START):
-            assert cell == "'" + p.string, p
-        else:
-            assert cell == p.string, p
+        neutralized = "'" + p.string if p.string.startswith(FORMULA_START) else p.string
+        assert cell == shown(neutralized, keep="\t\r\n"), p
     # RFC 4180: CRLF after every record; quoting only where needed, quotes doubled.
     again = io.StringIO(newline="")
     csv.writer(again, lineterminator="\r\n").writerows(rows)
@@ -189,3 +192,11 @@ def test_describe_of_a_hostile_job(
         assert p.job_id in text
         if width == 200 and cell_len(shown(p.string)) < 150:
             assert shown(p.string) in text
+
+
+def test_a_line_on_stderr_is_one_inert_line() -> None:
+    # A failure line quotes the service's message, which may hold anything (an endpoint
+    # that echoes the request puts its CRLFs there).
+    err = io.StringIO()
+    Environment(stderr=err).warn("denied (Message: \x1b[2Jx\r\nHost: y\u202e)")
+    assert err.getvalue() == "backupctl: denied (Message: \\x1b[2Jx\\r↵Host: y<U+202E>)\n"

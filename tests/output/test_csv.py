@@ -46,9 +46,20 @@ HOSTILE_CELLS = {
     "line one\nline two": '"line one\nline two"',
     'quote " and, comma': '"quote "" and, comma"',
     "a=1 is fine": "a=1 is fine",
-    "\x1b[31mred": "\x1b[31mred",
     "emoji 😀 CJK 日本語": "emoji 😀 CJK 日本語",
-    "lone \ud800 surrogate": "lone \ufffd surrogate",
+    # Terminal-active characters are shown as the table shows them, never written raw.
+    "\x1b[31mred": "\\x1b[31mred",
+    "\x1b]8;;https://evil.example\x07link": "\\x1b]8;;https://evil.example\\x07link",
+    "next\x85line \x9b31m": "next\\x85line \\x9b31m",
+    "del\x7f nul\x00 bs\x08": "del\\x7f nul\\x00 bs\\x08",
+    "invoice\u202egnp.exe \u2066x\u2069 \u200f\u061c": (
+        "invoice<U+202E>gnp.exe <U+2066>x<U+2069> <U+200F><U+061C>"
+    ),
+    "line\u2028separator\u2029": "line<U+2028>separator<U+2029>",
+    "lone \ud800 surrogate": "lone <U+D800> surrogate",
+    # A placeholder never starts a formula; a formula after a control is still neutralized.
+    "\x1b=1+1": "\\x1b=1+1",
+    "=1+1\x1b": "'=1+1\\x1b",
 }
 
 
@@ -98,9 +109,22 @@ def test_fields_order_and_newest_first() -> None:
     )
 
 
+def _shown(char: str) -> str:
+    """A character as the CSV shows it, written independently of the code under test."""
+    code = ord(char)
+    if (code < 0x20 and char not in "\t\r\n") or 0x7F <= code <= 0x9F:
+        return f"\\x{code:02x}"
+    if code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029) or 0x202A <= code <= 0x202E:
+        return f"<U+{code:04X}>"
+    if 0x2066 <= code <= 0x2069 or 0xD800 <= code <= 0xDFFF:
+        return f"<U+{code:04X}>"
+    return char
+
+
 def expected_cell(text: str) -> str:
-    """OWASP neutralization, written independently of the code under test."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r", "\n"} else text
+    """OWASP neutralization, then every terminal-active character shown."""
+    text = "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r", "\n"} else text
+    return "".join(map(_shown, text))
 
 
 @given(rows=st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30)), max_size=6))

@@ -81,7 +81,7 @@ def test_csv_is_header_and_one_row() -> None:
         "2025-11-27T13:00:00Z",
         '{"BackupPlanVersion":"v1","Nested":{"Deep":true}}',
         '["a","b"]',
-        "\x1b[31m[bold]x[/]\u202e",
+        "\\x1b[31m[bold]x[/]<U+202E>",  # shown, as the table shows them, not obeyed
         "",
     ]
     assert row[FIELDS.index("resource_name")] == "data-volume"

@@ -61,6 +61,6 @@ def header(summary: Summary, now: datetime) -> str:
 
 
 def target_line(account_id: str, region: str, kinds: str, reason: str) -> str:
-    """One unreadable target."""
+    """One unreadable target, inert: the account and region are the service's words too."""
     who = "all accounts" if account_id == "*" else f"account {account_id}"
-    return f"{who} in {region} ({kinds} jobs): {safe_str(reason)}"
+    return safe_str(f"{who} in {region} ({kinds} jobs): {reason}")

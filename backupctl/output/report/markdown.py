@@ -10,14 +10,25 @@ from backupctl.output.report.common import header, message, problem_words, targe
 from backupctl.output.safe import safe_str
 
 # Characters that start Markdown syntax inside a line or a table cell: emphasis, code,
-# links, HTML and the cell separator. (Line-start syntax such as # or - cannot occur:
-# every escaped value sits after other text.)
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+# links, HTML and entities, and the cell separator. (Line-start syntax such as # or -
+# cannot occur: every escaped value sits after other text, on one line.)
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")
+_BACKTICKS = re.compile("`+")
 
 
 def escape(text: str) -> str:
     """``text`` inert in Markdown and on a terminal: syntax characters backslash-escaped."""
     return _MARKDOWN.sub(r"\\\1", safe_str(text))
+
+
+def code(text: str) -> str:
+    """``text`` as a code span in a table cell, shown as it is whatever backticks it holds:
+    its fence is longer than any run of backticks inside (CommonMark), and its pipes are
+    escaped, which a GFM table asks even inside code."""
+    text = safe_str(text).replace("|", "\\|")
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_markdown(summary: Summary, now: datetime) -> str:
@@ -34,7 +45,7 @@ def render_markdown(summary: Summary, now: datetime) -> str:
         name = f" ({escape(account.name)})" if account.name else ""
         lines += [
             "",
-            f"### Account {account.account_id}{name}: {account.count} problem"
+            f"### Account {escape(account.account_id)}{name}: {account.count} problem"
             + ("" if account.count == 1 else "s"),
             "",
             "| resource | problem | jobs | latest | job | message |",
@@ -48,7 +59,7 @@ def render_markdown(summary: Summary, now: datetime) -> str:
             lines.append(
                 f"| {resource} | {problem_words(problem_of(latest) or '?')} | {len(group.jobs)} "
                 f"| {escape(when(latest.created_at, now))} "
-                f"| {latest.kind.value} `{latest.job_id}` ({latest.region}) "
+                f"| {latest.kind.value} {code(latest.job_id)} ({escape(latest.region)}) "
                 f"| {escape(message(latest.status_message))} |"
             )
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""The plain-text report: for a terminal or a cron mail, no colour, no markup."""
+"""The plain-text report: for a terminal or a cron mail, no colour, no markup; every string
+from the data is made inert (``safe_str``), so none can move the cursor or start a line."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def render_text(summary: Summary, now: datetime) -> str:
     for account in summary.groups():
         name = f" ({safe_str(account.name)})" if account.name else ""
         noun = "problem" if account.count == 1 else "problems"
-        lines += ["", f"account {account.account_id}{name}: {account.count} {noun}"]
+        lines += ["", f"account {safe_str(account.account_id)}{name}: {account.count} {noun}"]
         for group in account.resources:
             latest = group.latest
             label = safe_str(group.resource)
@@ -31,7 +32,7 @@ def render_text(summary: Summary, now: datetime) -> str:
             lines.append(f"  {label}")
             lines.append(
                 f"    {count}{problems}, latest {when(latest.created_at, now)}, "
-                f"{latest.kind.value} job {latest.job_id} in {latest.region}"
+                f"{latest.kind.value} job {safe_str(latest.job_id)} in {safe_str(latest.region)}"
             )
             lines.append(f"    {message(latest.status_message)}")
     return "\n".join(lines) + "\n"
