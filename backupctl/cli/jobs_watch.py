@@ -56,7 +56,8 @@ def watch(
     """Watch CREATED, PENDING and RUNNING jobs live; jobs that end are shown once, final state.
 
     Needs a terminal. Exit codes: 0 done (--count reached); 2 bad usage or not a terminal
-    (no AWS call made); 3 the last refresh could not read some targets, 4 any; 130 Ctrl-C.
+    (no AWS call made); 3 the last refresh could not read some targets, 4 any; 130 Ctrl-C;
+    143 SIGTERM.
     """
     from backupctl.app.watch_jobs import WATCHED_STATES
 

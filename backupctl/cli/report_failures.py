@@ -75,7 +75,7 @@ def failures(
     Prints nothing and exits 0 when there is nothing to report. Exit codes: 0 nothing to
     report; 1 problems found; 2 bad usage; 3 some targets could not be read (listed in the
     report; errors outrank findings); 4 nothing could be read; 5 another --new run holds
-    the lock; 130 interrupted.
+    the lock; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.report_failures import FailureReport, FailureRequest
     from backupctl.local.report_state import state_dir

@@ -15,6 +15,7 @@ class ExitStatus(IntEnum):
     UNREADABLE = 4
     LOCKED = 5
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class BackupctlError(Exception):
