@@ -4,11 +4,11 @@ A write to a full pipe blocks until the reader makes room. A signal that interru
 cuts it short, and CPython's buffered writer then drops the rest of that write without
 an error (3.11: the bytes after the partial write are lost, whether the handler raises
 or not), so stdout would end on half a record or miss a piece in the middle. So, for one
-run of the console script, stdout is written in pieces of whole lines of about 8 KiB,
-each with the stop signals blocked in the writing thread (no write is interrupted) and
-held (a stop that comes meanwhile is raised once the piece is out). A stop never waits
-for more than one piece, however slowly the reader reads and however much a sorted
-format has left to write.
+run of the console script, stdout is written in pieces of whole lines of up to 16 KiB
+(a longer line or record is a piece of its own), each with the stop signals blocked in
+the writing thread (no write is interrupted) and held (a stop that comes meanwhile is
+raised once the piece is out). A stop never waits for more than one piece, however
+slowly the reader reads and however much a sorted format has left to write.
 
 SIGTERM (from ``timeout``, systemd, Kubernetes) raises ``Terminated``, a kind of
 KeyboardInterrupt, so that every path that ends a run on Ctrl-C ends it the same way.
@@ -27,8 +27,9 @@ from typing import NoReturn
 
 from backupctl.domain.errors import ExitStatus
 
-# A piece of stdout: a stop waits for at most this many characters to be written.
-_PIECE = 8 * 1024
+# A piece of stdout, in characters: what a stop may wait for. Each piece costs two
+# pthread_sigmask calls: about 0.6 ms of CPU per MB written at 16 KiB, 1.2 ms at 8 KiB.
+PIECE = 16 * 1024
 # A write up to this long is never cut (one CSV row may hold line breaks in a quoted
 # cell); a longer one (a page of NDJSON, a whole table) is cut at its line ends.
 _WHOLE_WRITE = 64 * 1024
@@ -106,13 +107,13 @@ def interrupts_held() -> Iterator[None]:
 
 
 def _pieces(text: str) -> Iterator[str]:
-    """``text`` cut after line ends into pieces of at most ``_PIECE`` characters (a longer
+    """``text`` cut after line ends into pieces of at most ``PIECE`` characters (a longer
     line is a piece of its own); the last piece may end without a line end."""
     start, end = 0, len(text)
     while start < end:
-        cut = text.rfind("\n", start, start + _PIECE) + 1
+        cut = text.rfind("\n", start, start + PIECE) + 1
         if cut <= start:
-            cut = text.find("\n", start + _PIECE) + 1 or end
+            cut = text.find("\n", start + PIECE) + 1 or end
         yield text[start:cut]
         start = cut
 
@@ -140,20 +141,21 @@ class WholeLines(io.TextIOWrapper):
         self._gone = False
 
     def write(self, text: str, /) -> int:
-        """Keep ``text``; write the whole lines kept once they make a piece."""
+        """Keep ``text``; write the whole lines kept when ``text`` would make them more
+        than a piece."""
         if self._gone:
             return len(text)  # nobody reads: the run is ending
         if self._terminal:
-            for piece in _pieces(text) if len(text) > _PIECE else (text,):
+            for piece in _pieces(text) if len(text) > PIECE else (text,):
                 self._send(piece)
             return len(text)
         for piece in _pieces(text) if len(text) > _WHOLE_WRITE else (text,):
+            if self._whole and self._size + len(piece) > PIECE:
+                self._send_whole()
             self._pending.append(piece)
             self._size += len(piece)
             if piece.endswith("\n"):
                 self._whole = len(self._pending)
-                if self._size >= _PIECE:
-                    self._send_whole()
         return len(text)
 
     def flush(self) -> None:

@@ -21,15 +21,20 @@ import tempfile
 import termios
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pytest
 from rich.cells import cell_len
 
+from backupctl.cli.signals import PIECE, StdoutClosed, WholeLines
 from backupctl.domain.job import FIELDS
 from tests.cli.test_streams import BACKUPCTL, EVERY_JOB, clean_env
 from tests.cli.test_watch import frames
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # 4 KiB every 50 ms: 80 KiB/s, so the table (about 450 KB) takes 6 s to read, CSV 45 s,
 # JSON and NDJSON well over a minute.
@@ -197,3 +202,82 @@ def test_a_stop_signal_ends_jobs_watch_leaving_the_last_view(stop: signal.Signal
     assert "refreshed " in last
     assert "next in" not in last  # the last view stays, without its countdown
     assert b"\x1b[?25h" in after  # the cursor is shown again
+
+
+class _Pieces(io.BytesIO):
+    """A binary stream that keeps each write it is given: the pieces stdout went out in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[bytes] = []
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        self.pieces.append(bytes(data))
+        return super().write(data)
+
+
+# The stdouts WholeLines wraps: kept, as sys.stdout is, since closing one closes its buffer.
+_WRAPPED: list[io.TextIOWrapper] = []
+
+
+def _stdout(binary: IO[bytes] | None = None) -> tuple[WholeLines, _Pieces]:
+    sent = _Pieces()
+    _WRAPPED.append(io.TextIOWrapper(binary or sent, encoding="utf-8"))
+    return WholeLines(_WRAPPED[-1]), sent
+
+
+def test_a_large_write_goes_out_in_pieces_of_whole_lines() -> None:
+    stdout, sent = _stdout()
+    page = "".join(f'{{"n":{n},"text":"{"x" * 90}"}}\n' for n in range(2000))  # 210 KB
+    stdout.write(page)
+    stdout.flush()
+    assert b"".join(sent.pieces).decode() == page
+    assert len(sent.pieces) >= len(page) // PIECE
+    for piece in sent.pieces:
+        assert piece.endswith(b"\n")
+        assert len(piece) <= PIECE
+
+
+def test_a_record_written_in_one_write_is_never_cut_at_a_line_break_inside_it() -> None:
+    stdout, sent = _stdout()
+    # CSV rows whose quoted cell holds line breaks, each written in one write.
+    cell = "line\r\n" * 200
+    rows = [f'{n},"{cell}"\r\n' for n in range(100)]
+    for row in rows:
+        stdout.write(row)
+    stdout.flush()
+    written = b"".join(sent.pieces).decode()
+    assert written == "".join(rows)
+    ends = {sum(map(len, rows[: n + 1])) for n in range(len(rows))}
+    cut = 0
+    for piece in sent.pieces:
+        cut += len(piece.decode())
+        assert cut in ends
+    assert len(sent.pieces) >= len(written) // PIECE
+
+
+def test_a_line_waits_for_its_end_and_the_end_of_the_run_writes_what_is_left() -> None:
+    stdout, sent = _stdout()
+    stdout.write("[\n")
+    stdout.write("  {")
+    stdout.flush()
+    assert b"".join(sent.pieces) == b"[\n"
+    stdout.write('"a": 1}\n')
+    stdout.write("]")
+    stdout.flush()
+    assert b"".join(sent.pieces) == b'[\n  {"a": 1}\n'
+    stdout.finish()
+    assert b"".join(sent.pieces) == b'[\n  {"a": 1}\n]'
+
+
+def test_a_closed_pipe_ends_the_output_with_stdout_closed() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout, _ = _stdout(os.fdopen(write_end, "wb"))
+    stdout.write("a line\n")
+    with pytest.raises(StdoutClosed):
+        stdout.flush()
+    assert stdout.write("more\n") == len("more\n")  # dropped: nobody reads
+    stdout.flush()
+    with suppress(BrokenPipeError):  # what the pipe never took
+        stdout.detach().close()
