@@ -189,7 +189,10 @@ def main() -> None:
     # full ones; cycles are still collected.
     gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
     with stops_between_lines():
-        code = run(sys.argv[1:])
+        try:
+            code = run(sys.argv[1:])
+        except KeyboardInterrupt as stop:  # it came as run() closed the command's resources
+            code = Environment().stopped(stop)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

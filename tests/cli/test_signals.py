@@ -30,7 +30,7 @@ from rich.cells import cell_len
 
 from backupctl.cli.signals import PIECE, StdoutClosed, WholeLines
 from backupctl.domain.job import FIELDS
-from tests.cli.test_streams import BACKUPCTL, EVERY_JOB, clean_env
+from tests.cli.test_streams import BACKUPCTL, EVERY_JOB, STOPS, clean_env
 from tests.cli.test_watch import frames
 
 if TYPE_CHECKING:
@@ -42,10 +42,6 @@ READ_SIZE = 4096
 READ_PAUSE = 0.05
 # The table's lines are as wide as the console: 80 columns when stdout is not a terminal.
 TABLE_WIDTH = 80
-STOPS = {
-    signal.SIGINT: (130, "backupctl: interrupted"),
-    signal.SIGTERM: (143, "backupctl: terminated"),
-}
 
 pytestmark = pytest.mark.skipif(not Path(BACKUPCTL).exists(), reason="console script missing")
 

@@ -28,6 +28,11 @@ ROLE = "OrganizationAccountAccessRole"
 EVERY_JOB = ("--account", "all", "--region", "us-east-1,eu-west-1")
 # The sandbox's session tokens all start so (as real STS tokens do); none may be logged.
 SESSION_TOKEN_PREFIX = "FwoGZXIvYXdzE"
+# What each stop signal ends a run with: its exit code and the last line on stderr.
+STOPS = {
+    signal.SIGINT: (130, "backupctl: interrupted"),
+    signal.SIGTERM: (143, "backupctl: terminated"),
+}
 
 pytestmark = pytest.mark.skipif(not Path(BACKUPCTL).exists(), reason="console script missing")
 
@@ -163,7 +168,11 @@ def _read_until_closed(stream: IO[bytes], deadline: float) -> bytes:
     return data
 
 
-def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> None:
+@pytest.mark.parametrize("stop", list(STOPS), ids=lambda s: signal.Signals(s).name)
+def test_a_stop_signal_mid_run_ends_it_within_2s_on_a_whole_line(
+    served: dict[str, str], stop: signal.Signals
+) -> None:
+    code, note = STOPS[stop]
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
             # One call at a time: after the first page, at least five more calls of 0.5 s each.
@@ -176,16 +185,16 @@ def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> Non
         first = child.stdout.readline()  # the first page has arrived: the run is under way
         assert first.startswith(b"{")
         interrupted = time.monotonic()
-        child.send_signal(signal.SIGINT)
+        child.send_signal(stop)
         rest = _read_until_closed(child.stdout, interrupted + 2)
-        code = child.wait(timeout=max(0.1, interrupted + 2 - time.monotonic()))
+        exit_code = child.wait(timeout=max(0.1, interrupted + 2 - time.monotonic()))
         elapsed = time.monotonic() - interrupted
         errors.seek(0)
         stderr = errors.read().decode()
-    assert code == 130
+    assert exit_code == code
     assert elapsed < 2
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == "backupctl: interrupted"
+    assert stderr.splitlines()[-1] == note
     output = first + rest
     assert output.endswith(b"\n")
     for line in output.decode().splitlines():
