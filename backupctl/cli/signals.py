@@ -143,6 +143,8 @@ class WholeLines(io.TextIOWrapper):
     def write(self, text: str, /) -> int:
         """Keep ``text``; write the whole lines kept when ``text`` would make them more
         than a piece."""
+        if not isinstance(text, str):  # click tells a text stream by this, as TextIOWrapper
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self._gone:
             return len(text)  # nobody reads: the run is ending
         if self._terminal:

@@ -114,6 +114,28 @@ def test_head_closing_the_pipe_ends_quietly(args: tuple[str, ...]) -> None:
     assert code == 0
 
 
+# Every command: its help goes through click's echo or Typer's Rich console, on stdout.
+COMMANDS = (
+    (), ("jobs", "list"), ("jobs", "watch"), ("job", "describe"), ("accounts", "list"),
+    ("report", "failures"), ("sandbox",), ("completion",),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "backupctl")
+def test_every_help_goes_whole_through_a_pipe(command: tuple[str, ...]) -> None:
+    result = run(*command, "--help")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Usage: backupctl " + " ".join(command) in result.stdout
+    assert result.stdout.endswith("\n")
+
+
+def test_completion_answers_through_the_console_script() -> None:
+    words = {"COMP_WORDS": "backupctl jobs list --kind ", "COMP_CWORD": "4"}
+    result = run(env=clean_env(_BACKUPCTL_COMPLETE="complete_bash", **words))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == ["backup", "copy", "restore"]
+
+
 def test_stdout_carries_only_data() -> None:
     result = run("--sandbox", "jobs", "list", "--state", "FAILED", "-o", "json")
     assert result.returncode == 0, result.stderr
