@@ -103,7 +103,7 @@ def interrupts_held() -> Iterator[None]:
             _block(signal.SIG_UNBLOCK)  # a stop that waited is handled now: held
         _STOPS.holds -= 1
         if not _STOPS.holds and _STOPS.pending is not None:
-            _raise(_STOPS.pending)  # also replaces a StdoutClosed: the user asked to stop
+            _raise(_STOPS.pending)  # also replaces a closed pipe's error: the user asked to stop
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -122,8 +122,8 @@ class WholeLines(io.TextIOWrapper):
     """The process's stdout for one run, written a piece of whole lines at a time under
     ``interrupts_held``; a last line without its end waits for the next write.
 
-    On a terminal each write goes out at once, whole: a person reads it, and a live
-    display moves the cursor with text that ends no line.
+    On a terminal each write goes out at once (a large one in pieces cut at line ends): a
+    person reads it, and a live display moves the cursor with text that ends no line.
     """
 
     def __init__(self, stdout: io.TextIOWrapper) -> None:
