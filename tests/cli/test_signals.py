@@ -1,4 +1,5 @@
-"""SIGINT and SIGTERM in a real process whose stdout is read slowly through a real pipe.
+"""SIGINT and SIGTERM in a real process whose stdout is read slowly through a real pipe
+(or is a terminal, for ``jobs watch``), and the stdout stream that makes them safe.
 
 The sorted formats (JSON, CSV, the table) write everything at the end of the run; a reader
 slower than backupctl keeps it writing for many seconds. A stop signal must still end the
