@@ -7,7 +7,6 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
-from backupctl.cli.signals import WholeLines
 
 app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=True)
 
@@ -33,8 +32,8 @@ def list_accounts(
         fmt = args.output_format(output, env)
         where = args.where(env, targets)
         entries = run(where)
-        writer = WholeLines(
-            make_writer(fmt, ACCOUNTS, stream=env.stdout, console=env.out_console(), fields=None)
+        writer = make_writer(
+            fmt, ACCOUNTS, stream=env.stdout, console=env.out_console(), fields=None
         )
         writer.write(entries)
         writer.close()

@@ -21,6 +21,7 @@ from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.environment import Environment, reported, silence_stdout
 from backupctl.cli.redacting import redacted_streams
+from backupctl.cli.signals import StdoutClosed, stops_between_lines
 from backupctl.domain.errors import ExitStatus, UsageError
 
 GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
@@ -28,7 +29,8 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
 4 nothing could be read; 5 another run holds the lock; 6 the report was printed but could
-not be remembered (reported again next run); 70 internal error (a bug); 130 interrupted."""
+not be remembered (reported again next run); 70 internal error (a bug); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM)."""
 
 app = typer.Typer(
     name="backupctl",
@@ -163,18 +165,16 @@ def run(args: list[str] | None = None, env: Environment | None = None) -> int:
 def _run(args: list[str] | None, env: Environment) -> int:
     try:
         result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=env)
-    except BrokenPipeError:
+    except (BrokenPipeError, StdoutClosed):
         silence_stdout()
         return int(ExitStatus.OK)
-    except KeyboardInterrupt:
-        env.warn("interrupted")
-        return int(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt as stop:  # SIGTERM's Terminated too
+        return env.stopped(stop)
     except Exception as exc:
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click's errors
             return _usage_error(exc, env)
-        if type(exc).__name__ == "Abort":
-            env.warn("interrupted")
-            return int(ExitStatus.INTERRUPTED)
+        if type(exc).__name__ == "Abort":  # click's, for a stop outside a command's body
+            return env.stopped(exc.__cause__)
         if env.debug:
             import traceback
 
@@ -197,7 +197,11 @@ def main() -> None:
     # fifth of the CPU time of a run over 100 accounts. Fewer young collections, so fewer
     # full ones; cycles are still collected.
     gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
-    code = run(sys.argv[1:])
+    with stops_between_lines():
+        try:
+            code = run(sys.argv[1:])
+        except KeyboardInterrupt as stop:  # it came as run() closed the command's resources
+            code = Environment().stopped(stop)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from backupctl.app.requests import Hooks, ProgressSink
+from backupctl.cli.signals import StdoutClosed, stop_status
 from backupctl.domain.errors import BackupctlError, ExitStatus
 from backupctl.local.config import Config
 from backupctl.output.safe import safe_str
@@ -97,6 +98,12 @@ class Environment:
         self.stderr.write(f"backupctl: {safe_str(message)}\n")
         self.stderr.flush()
 
+    def stopped(self, stop: BaseException | None) -> int:
+        """Say on stderr that a signal stopped the run; its exit code (130 or 143)."""
+        status = stop_status(stop)
+        self.warn("terminated" if status is ExitStatus.TERMINATED else "interrupted")
+        return int(status)
+
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` when the command ends."""
         self._closers.append(closer)
@@ -144,10 +151,9 @@ def reported(env: Environment) -> Iterator[None]:
             traceback.print_exc(file=env.stderr)
         env.warn(f"error: {error}")
         raise typer.Exit(int(error.exit_status)) from None
-    except KeyboardInterrupt:
-        env.warn("interrupted")
-        raise typer.Exit(int(ExitStatus.INTERRUPTED)) from None
-    except BrokenPipeError:
+    except KeyboardInterrupt as stop:  # SIGTERM's Terminated too
+        raise typer.Exit(env.stopped(stop)) from None
+    except (BrokenPipeError, StdoutClosed):
         # `| head` closed stdout: a normal end. Caught here because Typer would turn it
         # into exit 1.
         silence_stdout()

@@ -10,7 +10,6 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 from backupctl.cli.outcome import exit_with
-from backupctl.cli.signals import WholeLines
 from backupctl.domain.errors import ExitStatus
 from backupctl.domain.job import Kind
 from backupctl.domain.query import parse_kinds
@@ -35,7 +34,7 @@ def describe(
 
     Exit codes: 0 found; 1 no such job where it looked; 2 bad usage (no AWS call made);
     3 not found, and some places could not be searched; 4 nothing could be searched;
-    70 internal error (a bug).
+    70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.describe_job import check_job_id, describe_job
     from backupctl.output import make_writer
@@ -49,10 +48,8 @@ def describe(
         where = args.where(env, targets)
         search = describe_job(where, job_id, kinds)
         if search.found is not None:
-            writer = WholeLines(
-                make_writer(
-                    fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
-                )
+            writer = make_writer(
+                fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
             )
             writer.write([search.found])
             writer.close()

@@ -8,7 +8,6 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 from backupctl.cli.outcome import finish, tell_unread
-from backupctl.cli.signals import WholeLines
 
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 
@@ -33,7 +32,7 @@ def list_jobs(
 
     Exit codes: 0 done; 2 bad usage (no AWS call made); 3 some targets could not be read
     (the others' jobs are printed, each failure is named on stderr); 4 nothing could be
-    read; 70 internal error (a bug); 130 interrupted.
+    read; 70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.list_jobs import list_jobs as run
     from backupctl.output import make_writer
@@ -56,15 +55,8 @@ def list_jobs(
         fmt = args.output_format(output, env)
         chosen_fields = args.fields(fields, JOBS.fields)
         where = args.where(env, targets)
-        writer = WholeLines(
-            make_writer(
-                fmt,
-                JOBS,
-                stream=env.stdout,
-                console=env.out_console(),
-                fields=chosen_fields,
-                now=now,
-            )
+        writer = make_writer(
+            fmt, JOBS, stream=env.stdout, console=env.out_console(), fields=chosen_fields, now=now
         )
         reading = run(where, query, writer, env.hooks())
         writer.close()

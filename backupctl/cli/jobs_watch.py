@@ -57,7 +57,7 @@ def watch(
 
     Needs a terminal. Exit codes: 0 done (--count reached); 2 bad usage or not a terminal
     (no AWS call made); 3 the last refresh could not read some targets, 4 any; 70 internal
-    error (a bug); 130 Ctrl-C.
+    error (a bug); 130 Ctrl-C; 143 SIGTERM.
     """
     from backupctl.app.watch_jobs import WATCHED_STATES
 

@@ -1,5 +1,5 @@
 """The live view of ``jobs watch``: one Rich Live display, redrawn at each refresh and each
-second of the countdown; Ctrl-C ends it and leaves the last view on screen."""
+second of the countdown; Ctrl-C (or SIGTERM) ends it and leaves the last view on screen."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from backupctl.app.watch_jobs import Refresh, Watch
 from backupctl.cli.environment import Environment
 from backupctl.cli.outcome import tell_unread
-from backupctl.cli.signals import interrupts_held
+from backupctl.cli.signals import interrupts_held, stop_status
 from backupctl.domain.errors import ExitStatus
 from backupctl.domain.outcome import Outcome
 from backupctl.domain.query import Listing
@@ -37,10 +37,11 @@ class LiveWatch:
         self._view = WatchView((), (), env.clock())
 
     def run(self, console: Console, interval: int, count: int | None) -> ExitStatus:
-        """Refresh until ``count`` refreshes or Ctrl-C; then name the failed targets on stderr."""
+        """Refresh until ``count`` refreshes, Ctrl-C or SIGTERM; then name the failed targets
+        on stderr."""
         from rich.live import Live
 
-        interrupted = False
+        stop: KeyboardInterrupt | None = None
         try:
             with (
                 Live(
@@ -53,17 +54,18 @@ class LiveWatch:
             ):
                 try:
                     self._loop(live, interval, count)
-                except KeyboardInterrupt:
-                    # Ctrl-C is how a watch ends: the last view stays, without its countdown.
-                    interrupted = True
+                except KeyboardInterrupt as first:
+                    # Ctrl-C (or SIGTERM) is how a watch ends: the last view stays, without
+                    # its countdown.
+                    stop = first
                     _show(live, dataclasses.replace(self._view, next_in=None, busy=None))
-        except KeyboardInterrupt:  # a second one while the display closed
-            interrupted = True
+        except KeyboardInterrupt as second:  # a second one while the display closed
+            stop = stop or second
         status = ExitStatus.OK
         if self._last is not None:
             tell_unread(self._env, self._last.reading)
             status = self._last.reading.status
-        return ExitStatus.INTERRUPTED if interrupted else status
+        return status if stop is None else stop_status(stop)
 
     def _debug_log_above(self, live: Live) -> AbstractContextManager[None]:
         """With ``--debug`` on the terminal the view is drawn on, the log's lines are printed

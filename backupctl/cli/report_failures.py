@@ -70,7 +70,7 @@ def failures(
     findings); 4 nothing could be read; 5 another --new run holds the lock; 6 the report
     was printed but the --new state could not be saved, so the next run reports the same
     problems again (3 and 4 outrank it; it outranks 1); 70 internal error (a bug);
-    130 interrupted.
+    130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.report_failures import FailureReport, FailureRequest
     from backupctl.local.report_state import state_dir

@@ -17,6 +17,7 @@ class ExitStatus(IntEnum):
     UNDELIVERED = 6  # the report was printed but not remembered: it comes again next run
     INTERNAL = 70  # a bug (EX_SOFTWARE): not something AWS or the input did
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class BackupctlError(Exception):

@@ -94,10 +94,16 @@ class JsonWriter(Generic[R]):
                 write(text + "\n")
             self._stream.flush()
             return
-        write("[")
-        empty = True
-        for text in self._spool.drain():
-            write(("\n  " if empty else ",\n  ") + text)
-            empty = False
-        write("]\n" if empty else "\n]\n")
+        # Each write ends a line (a record is written with the comma after it, so one
+        # behind): output cut between two writes ends on a whole line.
+        texts = self._spool.drain()
+        previous = next(texts, None)
+        if previous is None:
+            write("[]\n")
+        else:
+            write("[\n")
+            for text in texts:
+                write(f"  {previous},\n")
+                previous = text
+            write(f"  {previous}\n]\n")
         self._stream.flush()

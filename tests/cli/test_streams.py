@@ -28,6 +28,11 @@ ROLE = "OrganizationAccountAccessRole"
 EVERY_JOB = ("--account", "all", "--region", "us-east-1,eu-west-1")
 # The sandbox's session tokens all start so (as real STS tokens do); none may be logged.
 SESSION_TOKEN_PREFIX = "FwoGZXIvYXdzE"
+# What each stop signal ends a run with: its exit code and the last line on stderr.
+STOPS = {
+    signal.SIGINT: (130, "backupctl: interrupted"),
+    signal.SIGTERM: (143, "backupctl: terminated"),
+}
 
 pytestmark = pytest.mark.skipif(not Path(BACKUPCTL).exists(), reason="console script missing")
 
@@ -78,24 +83,57 @@ def served(sandbox: Sandbox) -> Iterator[dict[str, str]]:
         process.wait(timeout=10)
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "ndjson", "csv"])
-def test_head_closing_the_pipe_ends_quietly(fmt: str) -> None:
+# Commands whose output `| head -1` cuts short: every format, a report, and help (which
+# Typer prints with its own Rich console, a piece at a time).
+HEAD_ONE = {
+    **{
+        fmt: ("--sandbox", "jobs", "list", *EVERY_JOB, "-o", fmt)
+        for fmt in ("table", "json", "ndjson", "csv")
+    },
+    "report": ("--sandbox", "report", "failures", *EVERY_JOB, "--since", "30d", "-o", "json"),
+    "help": ("--help",),
+    "command-help": ("jobs", "list", "--help"),
+}
+
+
+@pytest.mark.parametrize("args", list(HEAD_ONE.values()), ids=list(HEAD_ONE))
+def test_head_closing_the_pipe_ends_quietly(args: tuple[str, ...]) -> None:
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
-            [BACKUPCTL, "--sandbox", "jobs", "list", *EVERY_JOB, "-o", fmt],
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            env=clean_env(),
+            [BACKUPCTL, *args], stdout=subprocess.PIPE, stderr=errors, env=clean_env()
         )
+        head = subprocess.Popen(["head", "-1"], stdin=child.stdout, stdout=subprocess.PIPE)
         assert child.stdout is not None
-        first = child.stdout.readline()
-        child.stdout.close()
+        child.stdout.close()  # head alone reads it
+        first, _ = head.communicate(timeout=60)
         code = child.wait(timeout=60)
         errors.seek(0)
         stderr = errors.read().decode()
-    assert first.strip()
+    assert first.endswith(b"\n")  # help's first line is blank: its box's top margin
     assert stderr == ""
     assert code == 0
+
+
+# Every command: its help goes through click's echo or Typer's Rich console, on stdout.
+COMMANDS = (
+    (), ("jobs", "list"), ("jobs", "watch"), ("job", "describe"), ("accounts", "list"),
+    ("report", "failures"), ("sandbox",), ("completion",),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "backupctl")
+def test_every_help_goes_whole_through_a_pipe(command: tuple[str, ...]) -> None:
+    result = run(*command, "--help")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Usage: backupctl " + " ".join(command) in result.stdout
+    assert result.stdout.endswith("\n")
+
+
+def test_completion_answers_through_the_console_script() -> None:
+    words = {"COMP_WORDS": "backupctl jobs list --kind ", "COMP_CWORD": "4"}
+    result = run(env=clean_env(_BACKUPCTL_COMPLETE="complete_bash", **words))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == ["backup", "copy", "restore"]
 
 
 def test_stdout_carries_only_data() -> None:
@@ -152,7 +190,11 @@ def _read_until_closed(stream: IO[bytes], deadline: float) -> bytes:
     return data
 
 
-def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> None:
+@pytest.mark.parametrize("stop", list(STOPS), ids=lambda s: signal.Signals(s).name)
+def test_a_stop_signal_mid_run_ends_it_within_2s_on_a_whole_line(
+    served: dict[str, str], stop: signal.Signals
+) -> None:
+    code, note = STOPS[stop]
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
             # One call at a time: after the first page, at least five more calls of 0.5 s each.
@@ -165,16 +207,16 @@ def test_ctrl_c_mid_run_exits_130_on_a_whole_line(served: dict[str, str]) -> Non
         first = child.stdout.readline()  # the first page has arrived: the run is under way
         assert first.startswith(b"{")
         interrupted = time.monotonic()
-        child.send_signal(signal.SIGINT)
+        child.send_signal(stop)
         rest = _read_until_closed(child.stdout, interrupted + 2)
-        code = child.wait(timeout=max(0.1, interrupted + 2 - time.monotonic()))
+        exit_code = child.wait(timeout=max(0.1, interrupted + 2 - time.monotonic()))
         elapsed = time.monotonic() - interrupted
         errors.seek(0)
         stderr = errors.read().decode()
-    assert code == 130
+    assert exit_code == code
     assert elapsed < 2
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == "backupctl: interrupted"
+    assert stderr.splitlines()[-1] == note
     output = first + rest
     assert output.endswith(b"\n")
     for line in output.decode().splitlines():

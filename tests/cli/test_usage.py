@@ -221,7 +221,7 @@ def test_every_command_has_help(
 def test_root_help_lists_the_exit_codes(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("--help").exit_code == 0
     shown = " ".join(capsys.readouterr().out.split())
-    for code in ("0", "1", "2", "3", "4", "5", "6", "70", "130"):
+    for code in ("0", "1", "2", "3", "4", "5", "6", "70", "130", "143"):
         assert f" {code} " in shown, code
     assert "Exit codes" in shown
 
