@@ -75,3 +75,7 @@ class LockHeldError(BackupctlError):
 
 class StateError(BackupctlError):
     """The state directory or file of ``--new`` cannot be used."""
+
+
+class HistoryError(BackupctlError):
+    """The history store cannot be used: missing, not one, from another schema, unwritable."""

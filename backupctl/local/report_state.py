@@ -9,15 +9,15 @@ stale lock outlives a run.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from backupctl.domain.errors import LockHeldError, StateError
+from backupctl.domain.errors import StateError
 from backupctl.domain.job import Job, format_time
+from backupctl.local.private_files import private_file, private_folder, take_lock
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
 KEEP = timedelta(days=31)
@@ -50,23 +50,15 @@ class ReportState:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._lock_fd = os.open(directory / "report.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            private_folder(directory)
+            self._lock_fd = take_lock(directory / "report.lock", "'report failures --new' run")
         except OSError as exc:
             raise StateError(
                 f"cannot use the state directory {directory}: {exc.strerror}"
             ) from None
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            raise LockHeldError(
-                f"another 'report failures --new' run holds the lock ({directory / 'report.lock'})"
-            ) from None
         path = directory / "reported.sqlite3"
         try:
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-            path.chmod(0o600)
+            private_file(path)
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
