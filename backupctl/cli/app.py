@@ -13,7 +13,7 @@ import typer
 
 from backupctl import __version__
 from backupctl.cli import accounts_list as accounts
-from backupctl.cli import completion, sandbox
+from backupctl.cli import completion, history, sandbox
 from backupctl.cli import job_describe as job
 from backupctl.cli import jobs_list as jobs
 from backupctl.cli import jobs_watch as watch
@@ -26,7 +26,8 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
-4 nothing could be read; 5 another run holds the lock; 130 interrupted."""
+4 nothing could be read; 5 another run holds the lock (report failures --new, history
+sync); 130 interrupted."""
 
 app = typer.Typer(
     name="backupctl",
@@ -42,6 +43,7 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(report.app, name="report")
+app.add_typer(history.app, name="history")
 sandbox.register(app)
 completion.register(app)
 
