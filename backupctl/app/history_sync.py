@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backupctl.app.connect import connect
+from backupctl.app.job_source import account_names
 from backupctl.app.reading import Reading
 from backupctl.app.requests import Hooks, Where
 from backupctl.app.watch_jobs import Reader
 from backupctl.domain.errors import BackupctlError
-from backupctl.domain.history import SyncMark
+from backupctl.domain.history import Scope, SyncMark
 from backupctl.domain.job import Job, JobDetail, Kind
 from backupctl.domain.outcome import Failure, Outcome
 from backupctl.domain.page import Page
@@ -151,6 +152,10 @@ class HistorySync:
                 newest = source.newest.get((target, kind))
                 moved.append(_moved(mark, target, kind, newest, started, finished))
         self._store.save_marks(moved)
+        if plan.accounts or not self._store.names(Scope()):
+            # Names come free with the accounts resolved; an org-wide read resolves none,
+            # and asks Organizations for them only while the store knows none.
+            self._store.save_names(account_names(connector, plan))
         self._store.optimize()
         reading = Reading.of(plan, outcome)
         return SyncResult(self._store.path, reading, outcome.items, self._new, self._changed)

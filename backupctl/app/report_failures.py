@@ -12,19 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from backupctl.app.connect import connect
-from backupctl.app.reading import JobFailure, Reading, read_jobs
+from backupctl.app.job_source import AwsJobs, JobSource
+from backupctl.app.reading import JobFailure, Reading
 from backupctl.app.requests import Hooks, Where
-from backupctl.domain.errors import BackupctlError
 from backupctl.domain.job import PROBLEM_STATES, Job, Kind
 from backupctl.domain.problems import Summary, Unreadable, problem_of
 from backupctl.domain.query import Query
-from backupctl.domain.targets import ALL_ACCOUNTS, Plan
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from backupctl.aws.sessions import Connector
     from backupctl.local.report_state import ReportState
 
 
@@ -57,9 +54,13 @@ class FailureReport:
     """One run of the report: ``open`` (takes the ``--new`` lock), ``read``, then, once
     the report is printed, ``remember``; ``close`` in every case."""
 
-    def __init__(self, request: FailureRequest, hooks: Hooks | None = None) -> None:
+    def __init__(
+        self, request: FailureRequest, hooks: Hooks | None = None, source: JobSource | None = None
+    ) -> None:
+        """``source``: where the jobs are read (default: AWS, over the request's targets)."""
         self.request = request
         self._hooks = hooks or Hooks()
+        self._source = source or AwsJobs(request.where, self._hooks)
         self._store: ReportState | None = None
 
     def open(self) -> None:
@@ -75,17 +76,16 @@ class FailureReport:
         query = request.query
         if not request.issues:  # the service filters the problem states itself
             query = replace(query, states=tuple(sorted(PROBLEM_STATES)))
-        connector, plan = connect(request.where, stream=True)
         problems = _Problems(request.issues)
-        reading = read_jobs(connector, plan, query, problems.write, request.where, self._hooks)
+        reading = self._source.read(query, problems.write)
         summary = Summary(
             since=query.since,
             until=query.until,
             jobs_seen=problems.seen,
             problems=problems.problems,
-            targets=len(plan.targets),
+            targets=len(reading.plan.targets),
             unreadable=unreadable(reading.failures),
-            account_names=_account_names(connector, plan),
+            account_names=self._source.account_names(reading.plan),
             issues_included=request.issues,
         )
         if self._store is not None:
@@ -123,15 +123,3 @@ def unreadable(failures: Sequence[JobFailure]) -> list[Unreadable]:
         error = group[0].error
         out.append(Unreadable(account, region, kinds, error.code, error.reason))
     return out
-
-
-def _account_names(connector: Connector, plan: Plan) -> dict[str, str]:
-    names = {a.account_id: a.name for a in plan.accounts if a.name}
-    if names or not any(t.account_id == ALL_ACCOUNTS for t in plan.targets):
-        return names
-    from backupctl.aws.org import organization_accounts
-
-    try:  # names are a nicety: a caller who may not list the organization still gets a report
-        return {a.account_id: a.name for a in organization_accounts(connector) if a.name}
-    except BackupctlError:
-        return {}

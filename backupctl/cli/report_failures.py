@@ -11,6 +11,7 @@ from backupctl.cli import args, completers
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
+from backupctl.cli.stored import stored_jobs
 from backupctl.domain.errors import UsageError
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
@@ -69,10 +70,13 @@ def failures(
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: ReportOutput = "text",
+    history: opt.History = False,
+    db: opt.Db = None,
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
 
-    Prints nothing and exits 0 when there is nothing to report. Exit codes: 0 nothing to
+    Prints nothing and exits 0 when there is nothing to report; --history reads the local
+    history store instead of AWS (any --since). Exit codes: 0 nothing to
     report; 1 problems found; 2 bad usage; 3 some targets could not be read (listed in the
     report; errors outrank findings); 4 nothing could be read; 5 another --new run holds
     the lock; 130 interrupted.
@@ -94,9 +98,12 @@ def failures(
         query = args.query(chosen, now)
         fmt = _format(output)
         where = args.where(env, targets)
+        if new and history:
+            raise UsageError("--new remembers what AWS listed: it cannot be used with --history")
+        source = stored_jobs(env, db, where, query.since, now) if history else None
         request = FailureRequest(where, query, issues=not no_issues,
                                  state_dir=state_dir() if new else None)  # fmt: skip
-        report = FailureReport(request, env.hooks())
+        report = FailureReport(request, env.hooks(), source)
         env.on_close(report.close)
         report.open()
         summary, reading = report.read()

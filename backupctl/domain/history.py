@@ -47,12 +47,13 @@ class Scope:
         regions = None if not options.regions or options.all_regions else options.regions
         return cls(accounts, regions)
 
-    def holds(self, account_id: str, region: str) -> bool:
-        """Whether a stored listing of ``account_id`` (or ``*``) in ``region`` is in scope."""
+    def holds(self, account_id: str, region: str | None) -> bool:
+        """Whether a stored listing of ``account_id`` (or ``*``) in ``region`` (None: in
+        any) is in scope."""
         in_accounts = (
             self.accounts is None or account_id == ALL_ACCOUNTS or account_id in self.accounts
         )
-        return in_accounts and (self.regions is None or region in self.regions)
+        return in_accounts and (self.regions is None or region is None or region in self.regions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ ids are unique per kind. Times are integers, microseconds since 1970-01-01 UTC: 
 (the record's own precision), compact, and compared as numbers. ``day_counts`` is kept
 by triggers in the very transaction that changes ``jobs``, so it always equals counting
 the jobs by UTC day of creation, whoever writes (a sync, or a person pruning with the
-sqlite3 shell). ``syncs`` holds a mark per listing a sync finished.
+sqlite3 shell). ``syncs`` holds a mark per listing a sync finished, ``accounts`` the
+names Organizations gave the accounts synced.
 
 ``PRAGMA application_id`` says the file is a backupctl history store and
 ``PRAGMA user_version`` which schema it has; ``local.history_store`` refuses any other.
@@ -128,5 +129,10 @@ CREATE TABLE syncs (
     covered_from INTEGER NOT NULL,
     synced_at INTEGER NOT NULL,
     PRIMARY KEY (account_id, region, kind)
+);
+
+CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL
 );
 """

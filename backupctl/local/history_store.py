@@ -183,6 +183,15 @@ class HistoryStore:
         ]  # fmt: skip
         self._transaction([("INSERT OR REPLACE INTO syncs VALUES (?, ?, ?, ?, ?, ?)", rows)])
 
+    def save_names(self, names: Mapping[str, str]) -> None:
+        """Remember the accounts' names (for reports), in one transaction."""
+        self._transaction([("INSERT OR REPLACE INTO accounts VALUES (?, ?)", list(names.items()))])
+
+    def names(self, scope: Scope) -> dict[str, str]:
+        """The names of the accounts in ``scope``."""
+        rows = self._read("SELECT account_id, name FROM accounts ORDER BY account_id", ())
+        return {account: name for account, name in rows if scope.holds(account, None)}
+
     def marks(self) -> list[SyncMark]:
         """What the store knows of every listing a sync finished."""
         rows = self._db.execute("SELECT * FROM syncs ORDER BY account_id, region, kind")
