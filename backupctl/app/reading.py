@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 JobFailure = Failure[Listing]
 JobWork = fanout.Work[Listing, Job]
+T = TypeVar("T")  # what the pages of a listing carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +70,18 @@ class Reading:
 
 def job_work(plan: Plan, query: Query) -> tuple[list[JobWork], Iterator[Sequence[JobWork]] | None]:
     """The chains to read now, and those of the accounts Organizations is still listing."""
-    listings = query.listings()
-    work: list[JobWork] = fanout.plan_work(plan.targets, listings)
+    return listing_work(plan, query.listings())
+
+
+def listing_work(
+    plan: Plan, listings: Sequence[Listing]
+) -> tuple[list[fanout.Work[Listing, T]], Iterator[Sequence[fanout.Work[Listing, T]]] | None]:
+    """Every listing on every target of ``plan`` now, and on those of the accounts
+    Organizations is still listing as they come."""
+    work: list[fanout.Work[Listing, T]] = fanout.plan_work(plan.targets, listings)
     if plan.pending is None:
         return work, None
-    more: Iterator[list[JobWork]] = (
+    more: Iterator[list[fanout.Work[Listing, T]]] = (
         fanout.plan_work(targets, listings) for targets in plan.more_targets()
     )
     return work, more

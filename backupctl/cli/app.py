@@ -16,6 +16,7 @@ from backupctl.cli import accounts_list as accounts
 from backupctl.cli import completion, history, sandbox
 from backupctl.cli import job_describe as job
 from backupctl.cli import jobs_list as jobs
+from backupctl.cli import jobs_summary as summary
 from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
@@ -39,6 +40,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 watch.register(jobs.app)  # `jobs watch`, beside `jobs list`
+summary.register(jobs.app)  # `jobs summary`
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")
