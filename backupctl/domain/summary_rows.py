@@ -165,7 +165,8 @@ def from_day_number(number: int) -> date:
 
 @dataclass(frozen=True, slots=True)
 class Days:
-    """The whole UTC days a summary counts, ``first`` to ``last`` inclusive."""
+    """Whole UTC days, ``first`` to ``last`` inclusive: those a summary counts, or an
+    export writes."""
 
     first: date
     last: date

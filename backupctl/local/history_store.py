@@ -243,6 +243,13 @@ class HistoryStore:
         while rows := cursor.fetchmany(PAGE):
             yield [sql.row_job(row) for row in rows]
 
+    def span(self, scope: Scope) -> tuple[datetime, datetime] | None:
+        """The first and last creation time of the jobs in ``scope``; None when it has none."""
+        where, params = sql.job_filter(Query(), scope)
+        statement = f"SELECT min(created_at), max(created_at) FROM jobs WHERE {where}"
+        first, last = self._read(statement, params).fetchone()
+        return None if first is None else (sql.moment(first), sql.moment(last))
+
     def find(self, job_id: str, kinds: Sequence[Kind], scope: Scope) -> Job | None:
         """The job with this id, of one of ``kinds``, within ``scope``; None if there is none."""
         where, params = sql.job_filter(Query(kinds=tuple(kinds)), scope)
