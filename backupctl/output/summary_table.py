@@ -100,7 +100,7 @@ class SummaryTable:
         )
         width = max(BAR_MIN, min(BAR_MAX, self._console.width - natural))
         busiest = max(row["jobs"] for row in self._rows)
-        table.add_column("", no_wrap=True, overflow="crop", width=width)
+        table.add_column("", no_wrap=True, overflow="crop")
         for row, texts in zip(self._rows, cells, strict=True):
             table.add_row(*texts, bar(row, busiest, width))
         self._console.print(table)

@@ -112,10 +112,15 @@ def test_the_summary_calls_count_the_jobs(org: tuple[Sandbox, Path], by: str | N
     assert {op: calls[op] for op in SUMMARY_CALLS} == dict.fromkeys(SUMMARY_CALLS, len(REGIONS))
 
 
-def test_a_role_counts_each_account_alike(org: tuple[Sandbox, Path]) -> None:
+def test_a_role_or_one_account_counts_alike(org: tuple[Sandbox, Path]) -> None:
     by_role = summary(org, *ROLE, "--by", "account")
     assert by_role == summary(org, *ORG_VIEW, "--by", "account")
     assert len({row["account_id"] for row in by_role}) == 4
+    member = org[0].dataset.active_accounts[2].id
+    one = ("--account", member, "--region", ",".join(REGIONS))
+    assert summary(org, *one, "--by", "account") == [
+        row for row in by_role if row["account_id"] == member
+    ]
 
 
 def test_the_filters_go_to_the_calls(org: tuple[Sandbox, Path]) -> None:
