@@ -6,8 +6,9 @@ import heapq
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from backupctl.app.connect import checked_connector, connect, resolve
-from backupctl.app.reading import Reading, job_fan_out, read_jobs
+from backupctl.app.connect import checked_connector, resolve
+from backupctl.app.job_source import AwsJobs, JobSource
+from backupctl.app.reading import Reading, job_fan_out
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.job import Job, newest_first
 from backupctl.domain.query import Query
@@ -38,15 +39,21 @@ class Newest:
         return heapq.nsmallest(self._limit, self._kept, key=newest_first)
 
 
-def list_jobs(where: Where, query: Query, sink: JobSink, hooks: Hooks | None = None) -> Reading:
-    """Read ``query``'s jobs over ``where``'s targets into ``sink``: every page as it comes,
-    or with ``query.limit`` the newest jobs once all are read."""
-    hooks = hooks or Hooks()
-    connector, plan = connect(where, query, stream=True)
+def list_jobs(
+    where: Where,
+    query: Query,
+    sink: JobSink,
+    hooks: Hooks | None = None,
+    source: JobSource | None = None,
+) -> Reading:
+    """Read ``query``'s jobs from ``source`` (default: AWS, over ``where``'s targets) into
+    ``sink``: every page as it comes, or with ``query.limit`` the newest jobs once all are
+    read."""
+    source = source or AwsJobs(where, hooks or Hooks())
     if query.limit is None:
-        return read_jobs(connector, plan, query, sink.write, where, hooks)
+        return source.read(query, sink.write)
     newest = Newest(query.limit)
-    reading = read_jobs(connector, plan, query, newest.write, where, hooks)
+    reading = source.read(query, newest.write)
     sink.write(newest.jobs())
     return reading
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 JobFailure = Failure[Listing]
 JobWork = fanout.Work[Listing]
 C = TypeVar("C", bound=Chain)  # what a chain of the read reads
+T = TypeVar("T")  # what the pages of a listing carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +93,18 @@ def unreadable(failures: Sequence[Failure[C]]) -> list[Unreadable]:
 
 def job_work(plan: Plan, query: Query) -> tuple[list[JobWork], Iterator[Sequence[JobWork]] | None]:
     """The chains to read now, and those of the accounts Organizations is still listing."""
-    listings = query.listings()
-    work: list[JobWork] = fanout.plan_work(plan.targets, listings)
+    return listing_work(plan, query.listings())
+
+
+def listing_work(
+    plan: Plan, listings: Sequence[Listing]
+) -> tuple[list[fanout.Work[Listing]], Iterator[Sequence[fanout.Work[Listing]]] | None]:
+    """Every listing on every target of ``plan`` now, and on those of the accounts
+    Organizations is still listing as they come."""
+    work: list[fanout.Work[Listing]] = fanout.plan_work(plan.targets, listings)
     if plan.pending is None:
         return work, None
-    more: Iterator[list[JobWork]] = (
+    more: Iterator[list[fanout.Work[Listing]]] = (
         fanout.plan_work(targets, listings) for targets in plan.more_targets()
     )
     return work, more

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from backupctl.app.connect import account_names, connect
-from backupctl.app.reading import Reading, ReadingOf, read_jobs, unreadable
+from backupctl.app.job_source import AwsJobs, JobSource
+from backupctl.app.reading import Reading, ReadingOf, unreadable
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.job import PROBLEM_STATES, Job
 from backupctl.domain.problems import Summary, Unreadable, problem_of
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
     from backupctl.app.report_gaps import GapReport
     from backupctl.aws.gap_reader import ReportListing
-    from backupctl.aws.sessions import Connector
     from backupctl.domain.gaps import GapSummary
     from backupctl.domain.targets import Plan
     from backupctl.local.report_state import ReportState
@@ -59,9 +59,13 @@ class FailureReport:
     """One run of the report: ``open`` (takes the ``--new`` lock), ``read``, then, once
     the report is printed, ``remember``; ``close`` in every case."""
 
-    def __init__(self, request: FailureRequest, hooks: Hooks | None = None) -> None:
+    def __init__(
+        self, request: FailureRequest, hooks: Hooks | None = None, source: JobSource | None = None
+    ) -> None:
+        """``source``: where the jobs are read (default: AWS, over the request's targets)."""
         self.request = request
         self._hooks = hooks or Hooks()
+        self._source = source or AwsJobs(request.where, self._hooks)
         self._store: ReportState | None = None
 
     def open(self) -> None:
@@ -74,10 +78,11 @@ class FailureReport:
     def read(self) -> tuple[Summary, Reading]:
         """Read the window's jobs; the summary of the problems (less those reported before)."""
         query = self._query()
-        connector, plan = connect(self.request.where, query, stream=True)
         problems = _Problems(self.request.issues)
-        reading = read_jobs(connector, plan, query, problems.write, self.request.where, self._hooks)
-        summary = self._summary(query, connector, plan, problems, unreadable(reading.failures))
+        reading = self._source.read(query, problems.write)
+        plan = reading.plan
+        names = self._source.account_names(plan)
+        summary = self._summary(query, plan, names, problems, unreadable(reading.failures))
         return summary, reading
 
     def read_with_gaps(
@@ -91,7 +96,8 @@ class FailureReport:
         gaps.open(self._store)
         gap_summary, reading = gaps.read_with(connector, plan, query.listings(), problems.write)
         mine = unreadable([f for f in reading.failures if isinstance(f.listing, Listing)])
-        return self._summary(query, connector, plan, problems, mine), gap_summary, reading
+        names = account_names(connector, plan)
+        return self._summary(query, plan, names, problems, mine), gap_summary, reading
 
     def _query(self) -> Query:
         query = self.request.query
@@ -102,8 +108,8 @@ class FailureReport:
     def _summary(
         self,
         query: Query,
-        connector: Connector,
         plan: Plan,
+        names: dict[str, str],
         problems: _Problems,
         unread: list[Unreadable],
     ) -> Summary:
@@ -114,7 +120,7 @@ class FailureReport:
             problems=problems.problems,
             targets=len(plan.targets),
             unreadable=unread,
-            account_names=account_names(connector, plan),
+            account_names=names,
             issues_included=self.request.issues,
         )
         if self._store is not None:

@@ -13,9 +13,10 @@ import typer
 
 from backupctl import __version__
 from backupctl.cli import accounts_list as accounts
-from backupctl.cli import completion, report_gaps, sandbox
+from backupctl.cli import completion, history, report_gaps, sandbox
 from backupctl.cli import job_describe as job
 from backupctl.cli import jobs_list as jobs
+from backupctl.cli import jobs_summary as summary
 from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
@@ -28,9 +29,9 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
-4 nothing could be read; 5 another run holds the lock; 6 the report was printed but could
-not be remembered (reported again next run); 70 internal error (a bug); 130 interrupted
-(Ctrl-C); 143 terminated (SIGTERM)."""
+4 nothing could be read; 5 another run holds the lock (report --new, history sync); 6 the
+report was printed but could not be remembered (reported again next run); 70 internal error
+(a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."""
 
 app = typer.Typer(
     name="backupctl",
@@ -43,10 +44,12 @@ app = typer.Typer(
 )
 watch.register(jobs.app)  # `jobs watch`, beside `jobs list`
 report_gaps.register(report.app)  # `report gaps`, beside `report failures`
+summary.register(jobs.app)  # `jobs summary`
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(job.app, name="job")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(report.app, name="report")
+app.add_typer(history.app, name="history")
 sandbox.register(app)
 completion.register(app)
 

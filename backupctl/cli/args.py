@@ -15,6 +15,7 @@ import inspect
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
 from backupctl.app.requests import Endpoint, Where
@@ -197,3 +198,14 @@ def report_format(value: str) -> ReportFormat:
     except ValueError:
         valid = ", ".join(f.value for f in ReportFormat)
         raise UsageError(f"--output: unknown report format {value!r}; valid: {valid}") from None
+
+
+def history_db(env: Environment, value: Path | None) -> Path:
+    """``--db``, else the config file's ``history_db``, else the default store."""
+    from backupctl.local.history_store import default_path
+
+    if value is not None:
+        return value.expanduser()
+    if env.config.history_db:
+        return Path(env.config.history_db).expanduser()
+    return default_path()

@@ -10,7 +10,9 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 from backupctl.cli.outcome import exit_with
+from backupctl.cli.stored import open_store
 from backupctl.domain.errors import ExitStatus
+from backupctl.domain.history import Scope
 from backupctl.domain.job import Kind
 from backupctl.domain.query import parse_kinds
 from backupctl.domain.targets import Access, Target
@@ -29,14 +31,18 @@ def describe(
     kind: opt.Kind = None,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.Output = None,
+    history: opt.History = False,
+    db: opt.Db = None,
 ) -> None:
     """Show one job in full, trying every kind, account and region at once.
 
+    With --history, the job's record as the history store last synced it (no AWS call).
     Exit codes: 0 found; 1 no such job where it looked; 2 bad usage (no AWS call made);
     3 not found, and some places could not be searched; 4 nothing could be searched;
     70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.describe_job import check_job_id, describe_job
+    from backupctl.app.history_reading import find_stored
     from backupctl.output import make_writer
     from backupctl.output.families import JOB_DETAIL
 
@@ -46,11 +52,20 @@ def describe(
         kinds = parse_kinds(kind or [])
         fmt = args.output_format(output, env)
         where = args.where(env, targets)
+        writer = make_writer(
+            fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
+        )
+        if history:
+            store = open_store(env, db)
+            stored = find_stored(store, job_id, kinds, Scope.of(where.targets))
+            if stored is None:
+                env.warn(f"no job {job_id} in the history store {store.path}")
+                exit_with(ExitStatus.FINDINGS)
+            writer.write([stored])
+            writer.close()
+            return
         search = describe_job(where, job_id, kinds)
         if search.found is not None:
-            writer = make_writer(
-                fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
-            )
             writer.write([search.found])
             writer.close()
             return

@@ -8,6 +8,7 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 from backupctl.cli.outcome import finish, tell_unread
+from backupctl.cli.stored import stored_jobs
 
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 
@@ -27,9 +28,12 @@ def list_jobs(
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.Output = None,
     fields: opt.Fields = None,
+    history: opt.History = False,
+    db: opt.Db = None,
 ) -> None:
     """List backup, copy and restore jobs, newest first, over every chosen account and region.
 
+    With --history the jobs come from the local history store, with no AWS call.
     Exit codes: 0 done; 2 bad usage (no AWS call made); 3 some targets could not be read
     (the others' jobs are printed, each failure is named on stderr); 4 nothing could be
     read; 70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
@@ -55,10 +59,11 @@ def list_jobs(
         fmt = args.output_format(output, env)
         chosen_fields = args.fields(fields, JOBS.fields)
         where = args.where(env, targets)
+        source = stored_jobs(env, db, where, query.since, now) if history else None
         writer = make_writer(
             fmt, JOBS, stream=env.stdout, console=env.out_console(), fields=chosen_fields, now=now
         )
-        reading = run(where, query, writer, env.hooks())
+        reading = run(where, query, writer, env.hooks(), source)
         writer.close()
         tell_unread(env, reading)
     finish(reading.status)

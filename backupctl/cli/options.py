@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -150,5 +151,27 @@ ReportOutput = Annotated[
         help="text, markdown or json.",
         rich_help_panel=_OUTPUT,
         autocompletion=complete.report_outputs,
+    ),
+]
+
+_HISTORY = "History"
+
+History = Annotated[
+    bool,
+    typer.Option(
+        "--history",
+        help="Read the local history store (kept by 'backupctl history sync') instead of AWS: "
+        "no AWS call, and no 30-day limit on --since.",
+        rich_help_panel=_HISTORY,
+    ),
+]
+Db = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The history store (default: history_db in the config file, else "
+        "$XDG_DATA_HOME/backupctl/history.sqlite).",
+        dir_okay=False,
+        rich_help_panel=_HISTORY,
     ),
 ]

@@ -11,7 +11,8 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
-from backupctl.domain.errors import ExitStatus, StateNotSavedError
+from backupctl.cli.stored import stored_jobs
+from backupctl.domain.errors import ExitStatus, StateNotSavedError, UsageError
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat, render_report
 
@@ -61,16 +62,19 @@ def failures(
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
+    history: opt.History = False,
+    db: opt.Db = None,
 ) -> None:
     """Summarize FAILED, ABORTED, EXPIRED and PARTIAL jobs, and COMPLETED jobs with issues.
 
-    Prints nothing and exits 0 when there is nothing to report. Exit codes: 0 nothing to
-    report; 1 problems found; 2 bad usage, or a --new state that cannot be used (no AWS
-    call made); 3 some targets could not be read (listed in the report; errors outrank
-    findings); 4 nothing could be read; 5 another --new run holds the lock; 6 the report
-    was printed but the --new state could not be saved, so the next run reports the same
-    problems again (3 and 4 outrank it; it outranks 1); 70 internal error (a bug);
-    130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+    Prints nothing and exits 0 when there is nothing to report; --history reads the local
+    history store instead of AWS (any --since). Exit codes: 0 nothing to report; 1 problems
+    found; 2 bad usage, or a --new state that cannot be used (no AWS call made); 3 some
+    targets could not be read (listed in the report; errors outrank findings); 4 nothing
+    could be read; 5 another --new run holds the lock; 6 the report was printed but the
+    --new state could not be saved, so the next run reports the same problems again (3 and
+    4 outrank it; it outranks 1); 70 internal error (a bug); 130 interrupted (Ctrl-C);
+    143 terminated (SIGTERM).
     """
     from backupctl.app.report_failures import FailureReport, FailureRequest
     from backupctl.local.report_state import state_dir
@@ -89,9 +93,14 @@ def failures(
         query = args.query(chosen, now)
         fmt = args.report_format(output)
         where = args.where(env, targets)
+        if new and history:
+            raise UsageError("--new remembers what AWS listed: it cannot be used with --history")
+        if gaps and history:
+            raise UsageError("--gaps reads plans and resources from AWS: not with --history")
+        source = stored_jobs(env, db, where, query.since, now) if history else None
         request = FailureRequest(where, query, issues=not no_issues,
                                  state_dir=state_dir() if new else None)  # fmt: skip
-        report = FailureReport(request, env.hooks())
+        report = FailureReport(request, env.hooks(), source)
         env.on_close(report.close)
         report.open()
         if report.state_emptied is not None:

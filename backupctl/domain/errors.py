@@ -92,3 +92,7 @@ class StateNotSavedError(BackupctlError):
     reports the same problems again."""
 
     exit_status = ExitStatus.UNDELIVERED
+
+
+class HistoryError(BackupctlError):
+    """The history store cannot be used: missing, not one, from another schema, unwritable."""

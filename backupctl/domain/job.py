@@ -85,11 +85,17 @@ class Job(NamedTuple):
     @property
     def completed_with_issues(self) -> bool:
         """COMPLETED, but AWS attached a message category other than SUCCESS."""
-        return (
-            self.state == "COMPLETED"
-            and self.message_category is not None
-            and self.message_category.upper() != "SUCCESS"
-        )
+        return completed_with_issues(self.state, self.message_category)
+
+
+def completed_with_issues(state: str | None, message_category: str | None) -> bool:
+    """What the console calls "completed with issues": COMPLETED, with a message category
+    other than SUCCESS. (The history store's SQL spells the same test once more.)"""
+    return (
+        state == "COMPLETED"
+        and message_category is not None
+        and (message_category.upper() != "SUCCESS")
+    )
 
 
 FIELDS: tuple[str, ...] = Job._fields

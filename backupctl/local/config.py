@@ -12,6 +12,7 @@ defaults. Any mistake is one UsageError naming the file, the line and the key.
     concurrency = 16
     output = "table"                         # table, json, ndjson, csv
     color = "auto"                           # auto, always, never
+    history_db = "~/backups/history.sqlite"  # the history store (default: $XDG_DATA_HOME/...)
 
     [lists]                                  # --account @prod
     prod = ["111111111111", "222222222222"]
@@ -39,6 +40,7 @@ _SCALARS: Mapping[str, type] = {
     "output": str,
     "color": str,
     "profile": str,
+    "history_db": str,
 }
 _LISTS = ("regions", "accounts")
 _TABLES = ("lists", "names")
@@ -58,6 +60,7 @@ class Config:
     concurrency: int | None = None
     output: str | None = None
     color: str | None = None
+    history_db: str | None = None
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
 

@@ -13,18 +13,17 @@ new one (``ReportState.emptied``).
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import sqlite3
-import stat
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from backupctl.domain.errors import LockHeldError, StateError, StateNotSavedError
+from backupctl.domain.errors import StateError, StateNotSavedError
 from backupctl.domain.gaps import GapKey
 from backupctl.domain.job import Job, format_time
+from backupctl.local.private_files import connect_private, private_folder, take_lock
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
 KEEP = timedelta(days=31)
@@ -80,19 +79,12 @@ class ReportState:
         self.directory = directory
         self.path = directory / "reported.sqlite3"
         try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._lock_fd, _ = _open_own(directory / "report.lock")
+            private_folder(directory)
+            self._lock_fd = take_lock(directory / "report.lock", "'report --new' run")
         except OSError as exc:
             raise _unusable(directory / "report.lock", exc) from None
         try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            raise LockHeldError(
-                f"another 'report --new' run holds the lock ({directory / 'report.lock'})"
-            ) from None
-        try:
-            self._db, created = _connect(self.path)
+            self._db, created = connect_private(self.path)
             known = self._db.execute(_HAS_SCHEMA).fetchone() is not None
             # A file that was there without the table is SQLite's empty database: the
             # file was emptied (truncated to 0 bytes), and earlier runs' reports with it.
@@ -180,35 +172,6 @@ class ReportState:
         if db is not None:
             db.close()
         os.close(self._lock_fd)
-
-
-def _open_own(path: Path) -> tuple[int, bool]:
-    """``path`` opened for reading and writing, created 0600 if it is missing, and whether
-    it was created now. Never through a symbolic link: its target would be written."""
-    flags = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
-    try:
-        return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), True
-    except FileExistsError:
-        return os.open(path, flags), False
-
-
-def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
-    """The state database, 0600, and whether its file was created now. SQLite opens it by
-    name, so the name must still be the regular file checked and chmod'ed here."""
-    fd, created = _open_own(path)
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        os.fchmod(fd, 0o600)
-        db = sqlite3.connect(path, isolation_level=None)
-        named = os.lstat(path)
-        if (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino):
-            db.close()
-            raise OSError(errno.EAGAIN, "it was replaced while it was opened")
-        return db, created
-    finally:
-        os.close(fd)
 
 
 def _unusable(path: Path, exc: OSError) -> StateError:

@@ -1,4 +1,4 @@
-"""The record families the writers print: jobs, a described job, accounts.
+"""The record families the writers print: jobs, a described job, accounts, job summaries.
 
 Each is what the seam (``output.format.Family``) needs to know of one kind of record; its
 person form (the table, the panel) is imported only when the table is asked for, so the
@@ -20,6 +20,7 @@ from backupctl.domain.job import (
     newest_first,
     record_row,
 )
+from backupctl.domain.summary_rows import COUNT_FIELDS, Grouping, SummaryRow, summary_record
 from backupctl.domain.targets import AccountEntry
 from backupctl.output.format import Family, RecordWriter
 
@@ -74,3 +75,23 @@ JOB_DETAIL: Family[JobDetail] = Family(
 ACCOUNTS: Family[AccountEntry] = Family(
     "accounts", ACCOUNT_FIELDS, _account_record, _accounts_table, flat=False, spaced_lists=True
 )
+
+
+def summary_family(by: Grouping | None) -> Family[SummaryRow]:
+    """The rows of ``jobs summary``: a day, the group ``by`` names (a field named as the job
+    record names it), then the counts; printed in the order they come (oldest day first)."""
+    group = () if by is None else (by.field,)
+
+    def table(
+        console: Console, fields: Sequence[str] | None, now: datetime | None
+    ) -> RecordWriter[SummaryRow]:
+        from backupctl.output.summary_table import SummaryTable
+
+        return SummaryTable(console, by, fields)
+
+    return Family(
+        "job summary",
+        ("day", *group, *COUNT_FIELDS),
+        lambda row: summary_record(row, by),
+        table,
+    )

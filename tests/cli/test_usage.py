@@ -182,15 +182,23 @@ def test_version(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 HELP = {
-    (): ("--sandbox", "--debug", "--version", "jobs", "job", "accounts", "sandbox"),
+    (): ("--sandbox", "--debug", "--version", "jobs", "job", "accounts", "history", "sandbox"),
     ("jobs", "list"): (
         "--kind", "--state", "--since", "--until", "--resource-type", "--resource-arn",
         "--vault", "--limit", "--account", "--ou", "--region", "--role", "--external-id",
-        "--profile", "--concurrency", "--output", "--fields",
+        "--profile", "--concurrency", "--output", "--fields", "--history", "--db",
+    ),
+    ("jobs", "summary"): (
+        "--by", "--kind", "--state", "--since", "--until", "--resource-type", "--account",
+        "--region", "--role", "--output", "--fields", "--history", "--db",
+    ),
+    ("history", "sync"): (
+        "--account", "--ou", "--region", "--role", "--external-id", "--profile",
+        "--concurrency", "--db",
     ),
     ("job", "describe"): (
         "JOB_ID", "--kind", "--account", "--ou", "--region", "--role", "--external-id",
-        "--profile", "--concurrency", "--output",
+        "--profile", "--concurrency", "--output", "--history", "--db",
     ),
     ("accounts", "list"): (
         "--account", "--ou", "--region", "--role", "--external-id", "--profile", "--output",
