@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from tenacity import retry, retry_if_exception, stop_after_attempt
@@ -14,13 +15,13 @@ from tenacity import retry, retry_if_exception, stop_after_attempt
 from backupctl.aws.errors import translate
 from backupctl.aws.fastparse import RAW
 from backupctl.aws.normalize import normalize, normalize_detail
+from backupctl.aws.paging import responses
 from backupctl.aws.sessions import Connector
 from backupctl.domain.errors import (
     AccessDeniedError,
     BackupctlError,
     CredentialsError,
     MalformedResponseError,
-    PaginationError,
 )
 from backupctl.domain.job import Job, JobDetail, Kind
 from backupctl.domain.page import Encoded, Page
@@ -89,23 +90,10 @@ class BackupReader:
             params["ByAccountId"] = target.account_id
         account = None if target.account_id == ALL_ACCOUNTS else target.account_id
         doing = f"{operation.replace('_', ' ')} in {target}"
-        seen: set[str] = set()
-        while True:
-            response = self._call(target, operation, params, doing)
-            token: str | None = response.get("NextToken")
+        call = partial(self._call, target, operation, doing=doing)
+        for response, token in responses(call, params, doing):
             page = RawJobs(response[RAW], token, key, listing, account, target.region, doing)
             yield Page(page, more=bool(token))
-            if not token:
-                return
-            if token in seen:
-                raise PaginationError(
-                    "the service returned a NextToken it had already returned "
-                    "(a pagination loop); stopped reading this target",
-                    "PaginationLoop",
-                    doing,
-                )
-            seen.add(token)
-            params["NextToken"] = token
 
     def describe(self, target: Target, kind: Kind, job_id: str) -> JobDetail | None:
         """The job in full, or None when this target has no such job of this kind."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from backupctl.aws.backup_jobs import PAGE_SIZE, BackupReader, decoded_response
 from backupctl.aws.normalize import normalize
+from backupctl.aws.paging import responses
 from backupctl.aws.sessions import Connector
-from backupctl.domain.errors import PaginationError
 from backupctl.domain.job import Job, Kind, to_datetime
 from backupctl.domain.page import Encoded, Page
 from backupctl.domain.protection import (
@@ -101,22 +102,9 @@ class GapReader:
         """Each response of a paginated call, and whether more follow; a NextToken seen
         before fails the chain."""
         doing = f"{operation.replace('_', ' ')} in {target}"
-        seen: set[str] = set()
-        while True:
-            response = self._backup.call(target, operation, params, doing)
-            token = response.get("NextToken")
+        call = partial(self._backup.call, target, operation, doing=doing)
+        for response, token in responses(call, params, doing):
             yield response, bool(token)
-            if not token:
-                return
-            if token in seen:
-                raise PaginationError(
-                    "the service returned a NextToken it had already returned "
-                    "(a pagination loop); stopped reading this target",
-                    "PaginationLoop",
-                    doing,
-                )
-            seen.add(token)
-            params["NextToken"] = token
 
     def _traced(self, target: Target, source: Source) -> Iterator[Page[ReportItem]]:
         operation, key, kind = _LISTS[source]

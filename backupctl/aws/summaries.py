@@ -10,10 +10,12 @@ one account, and a role or the caller counts its own account's jobs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from backupctl.aws.backup_jobs import BackupReader
-from backupctl.domain.errors import AwsError, PaginationError
+from backupctl.aws.paging import responses
+from backupctl.domain.errors import AwsError
 from backupctl.domain.job import Kind, completed_with_issues, to_datetime
 from backupctl.domain.page import Page
 from backupctl.domain.query import Listing
@@ -55,23 +57,10 @@ class SummaryReader:
         if target.access is Access.ORG_VIEW:
             params["AccountId"] = "ANY" if target.account_id == ALL_ACCOUNTS else target.account_id
         doing = f"{operation.replace('_', ' ')} in {target}"
-        seen: set[str] = set()
-        while True:
-            response = self._calls.call(target, operation, params, doing)
+        call = partial(self._calls.call, target, operation, doing=doing)
+        for response, token in responses(call, params, doing):
             rows = [_count(listing.kind, row, target) for row in response.get(member) or ()]
-            token = response.get("NextToken")
             yield Page(rows, more=bool(token))
-            if not token:
-                return
-            if token in seen:
-                raise PaginationError(
-                    "the service returned a NextToken it had already returned "
-                    "(a pagination loop); stopped reading this target",
-                    "PaginationLoop",
-                    doing,
-                )
-            seen.add(token)
-            params["NextToken"] = token
 
 
 def _count(kind: Kind, row: Any, target: Target) -> JobCount:

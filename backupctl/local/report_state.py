@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -113,24 +113,12 @@ class ReportState:
              format_time(now))
             for j, problem in jobs
         ]  # fmt: skip
-        cutoff = format_time(now - KEEP)
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT OR IGNORE INTO reported VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
-            self._db.execute(
-                "DELETE FROM reported WHERE COALESCE(created_at, reported_at) < ?", (cutoff,)
-            )
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self._db.in_transaction:
-                with suppress(sqlite3.Error):
-                    self._db.execute("ROLLBACK")
-            raise StateNotSavedError(
-                f"cannot save the state file {self.path}: {exc}; the problems just reported "
-                "will be reported again by the next --new run"
-            ) from None
+        self._save(
+            "problems",
+            ("INSERT OR IGNORE INTO reported VALUES (?, ?, ?, ?, ?, ?, ?)", rows),
+            "DELETE FROM reported WHERE COALESCE(created_at, reported_at) < ?",
+            format_time(now - KEEP),
+        )
 
     def seen_gaps(self, keys: Iterable[GapKey]) -> set[GapKey]:
         """Which of these gaps an earlier run reported."""
@@ -145,24 +133,38 @@ class ReportState:
         found for ``KEEP``."""
         stamp = format_time(now)
         rows = [(*key, stamp, stamp) for key in keys]
+        insert = (
+            "INSERT INTO reported_gaps VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (gap, account_id, region, subject, detail) "
+            "DO UPDATE SET seen_at = excluded.seen_at"
+        )
+        self._save(
+            "gaps",
+            (insert, rows),
+            "DELETE FROM reported_gaps WHERE seen_at < ?",
+            format_time(now - KEEP),
+        )
+
+    def _save(
+        self,
+        what: str,
+        insert: tuple[str, Sequence[Sequence[object]]],
+        prune: str,
+        cutoff: str | None,
+    ) -> None:
+        """Insert rows and prune what is older than ``cutoff``, in one transaction;
+        StateNotSavedError (nothing written) if that cannot be done."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT INTO reported_gaps VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (gap, account_id, region, subject, detail) "
-                "DO UPDATE SET seen_at = excluded.seen_at",
-                rows,
-            )
-            self._db.execute(
-                "DELETE FROM reported_gaps WHERE seen_at < ?", (format_time(now - KEEP),)
-            )
+            self._db.executemany(*insert)
+            self._db.execute(prune, (cutoff,))
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             if self._db.in_transaction:
                 with suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
             raise StateNotSavedError(
-                f"cannot save the state file {self.path}: {exc}; the gaps just reported "
+                f"cannot save the state file {self.path}: {exc}; the {what} just reported "
                 "will be reported again by the next --new run"
             ) from None
 

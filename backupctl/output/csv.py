@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from itertools import count
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
@@ -14,7 +13,7 @@ from backupctl.output.fields import selected
 from backupctl.output.format import Family
 from backupctl.output.json import dumps
 from backupctl.output.safe import safe_csv
-from backupctl.output.spool import SortedSpool
+from backupctl.output.spool import RowSpool
 
 R = TypeVar("R")
 
@@ -79,19 +78,18 @@ class CsvWriter(Generic[R]):
         self._fields = fields
         self._header: Sequence[str] | None = fields or family.fields or None
         self._rows = RowFormatter()
-        self._spool: SortedSpool[str] = SortedSpool()
-        self._arrival = count()
+        self._spool: RowSpool[R] = RowSpool(family.order)
 
     def write(self, records: Sequence[R]) -> None:
         """Render the page's rows now; keep only their text until ``close``."""
-        family, order = self._family, self._family.order
+        family = self._family
         for item in records:
             record = selected(family.record(item), self._fields)
             if self._header is None:  # a family whose records name their own fields
                 self._header = tuple(record)
             spaced = family.spaced_lists
             text = self._rows.row([cell(value, spaced=spaced) for value in record.values()])
-            self._spool.add((order(item),) if order else (next(self._arrival),), text, len(text))
+            self._spool.add(item, text)
 
     def close(self) -> None:
         """Write the header and every row."""

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from itertools import count
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
 from backupctl.output.fields import selected
 from backupctl.output.format import Family
-from backupctl.output.spool import SortedSpool
+from backupctl.output.spool import RowSpool
 
 R = TypeVar("R")
 
@@ -75,16 +74,15 @@ class JsonWriter(Generic[R]):
         self._stream = stream
         self._family = family
         self._fields = fields
-        self._spool: SortedSpool[str] = SortedSpool()
-        self._arrival = count()
+        self._spool: RowSpool[R] = RowSpool(family.order)
 
     def write(self, records: Sequence[R]) -> None:
         """Render the page's records now; keep only their text until ``close``."""
-        family, order = self._family, self._family.order
+        family = self._family
         for record in records:
             values = selected(family.record(record), self._fields)
             text = dumps(values, pretty=True) if family.single else _in_array(values, family.flat)
-            self._spool.add((order(record),) if order else (next(self._arrival),), text, len(text))
+            self._spool.add(record, text)
 
     def close(self) -> None:
         """Write the whole array, exactly as ``json.dumps(records, indent=2)`` would."""

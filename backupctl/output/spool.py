@@ -12,12 +12,14 @@ from __future__ import annotations
 import heapq
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import count
 from operator import itemgetter
 from typing import IO, Any, Generic, TypeVar
 
 SortKey = tuple[Any, ...]  # any key whose ascending order is the order to print
 Row = TypeVar("Row")  # a rendered row: text, or the cells of a table row
+Record = TypeVar("Record")
 
 # Rows of AWS's largest records are several KB: runs and batches are measured in bytes.
 RUN_BYTES = 8 * 1024 * 1024
@@ -96,3 +98,23 @@ class SortedSpool(Generic[Row]):
             run.close()
         self._runs = []
         self._items, self._bytes = [], 0
+
+
+class RowSpool(Generic[Record]):
+    """The rendered rows of a family's records, drained in the family's ``order`` (in the
+    order they came when it has none)."""
+
+    def __init__(self, order: Callable[[Record], Any] | None) -> None:
+        self._order = order
+        self._arrival = count()
+        self._spool: SortedSpool[str] = SortedSpool()
+
+    def add(self, record: Record, text: str) -> None:
+        """Keep ``text``, the rendering of ``record``."""
+        order = self._order
+        key = (order(record),) if order is not None else (next(self._arrival),)
+        self._spool.add(key, text, len(text))
+
+    def drain(self) -> Iterator[str]:
+        """Every row once, in order."""
+        return self._spool.drain()
