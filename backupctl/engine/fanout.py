@@ -20,16 +20,20 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from backupctl.domain.errors import AwsError, BackupctlError
 from backupctl.domain.outcome import Failure, Outcome
-from backupctl.domain.page import Encoded, Page
-from backupctl.domain.targets import Target
+from backupctl.domain.page import Encoded
 from backupctl.engine.callclock import CallClock, no_answer
 from backupctl.engine.seen import Seen
+from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter
+from backupctl.engine.work import Items as Items  # the engine's names, for its callers
+from backupctl.engine.work import Progress as Progress
+from backupctl.engine.work import Work as Work
+from backupctl.engine.work import plan_work as plan_work
 
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
@@ -40,44 +44,6 @@ DEFAULT_TIMEOUT = 120.0
 
 L = TypeVar("L")  # what one chain reads
 T = TypeVar("T")  # what its pages carry
-L_contra = TypeVar("L_contra", contravariant=True)
-
-Items = Sequence[T] | Encoded[T]
-Key = Callable[[T], Hashable | None]  # an item's identity; None: never a repeat
-
-
-class PageSource(Protocol[L_contra, T]):
-    """Where pages come from: ``aws.backup_jobs.BackupReader`` for jobs."""
-
-    def pages(self, target: Target, listing: L_contra) -> Iterator[Page[T]]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Work(Generic[L]):
-    """One chain of List calls; ``root``: the chain whose listing this one reads a part of
-    (a window of a split listing), so the two drop each other's repeats."""
-
-    target: Target
-    listing: L
-    root: int | None = None
-
-
-def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L]]:
-    """Every listing of every target, ordered so that neighbouring units are different
-    accounts: the first calls of an account wait for its AssumeRole, and spread over the
-    workers they wait side by side instead of one account's listings queuing behind it."""
-    by_region = sorted(targets, key=lambda target: target.region)  # stable: accounts stay
-    return [Work(target, listing) for listing in listings for target in by_region]
-
-
-# Given a listing, its first pages (more follow) and the seconds the last of them took, the
-# listings of the parts to read the rest with (None: keep to the one chain).
-Splitter = Callable[[L, list[Items[T]], float], Sequence[L] | None]
-# A chain is considered for a split at its second page: the first call's time includes
-# setting up the connection, and every chain starts at once.
-SPLIT_AT_PAGE = 2
-
-Progress = Callable[[Outcome[L]], None]
 
 
 @dataclass(frozen=True, slots=True)

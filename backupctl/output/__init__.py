@@ -7,7 +7,8 @@ table or panel) loads only when the table is asked for.
 
 from __future__ import annotations
 
+from backupctl.output.family import Family, OutputFormat, RecordWriter
 from backupctl.output.fields import validate_fields
-from backupctl.output.format import Family, OutputFormat, RecordWriter, make_writer
+from backupctl.output.format import make_writer
 
 __all__ = ["Family", "OutputFormat", "RecordWriter", "make_writer", "validate_fields"]

@@ -22,7 +22,7 @@ from backupctl.domain.job import (
 )
 from backupctl.domain.summary_rows import COUNT_FIELDS, Grouping, SummaryRow, summary_record
 from backupctl.domain.targets import AccountEntry
-from backupctl.output.format import Family, RecordWriter
+from backupctl.output.family import Family, RecordWriter
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,75 +1,24 @@
-"""The output seam: the formats, what a record family tells the writers, the writer
-Protocol, and the one dispatch from a format to its writer.
+"""The output seam's one dispatch, from a format to its writer (the formats, the record
+family and the writer Protocol are in ``family``).
 
 A format is one module (``json``, ``ndjson``, ``csv``) that writes any family; the
 table is each family's own "person" form (a table of jobs, a panel for one described
-job). Adding a format touches this module and its own; adding a record family touches
-``families`` and its person form.
+job). Adding a format touches ``family`` (its enum member), this module and its own;
+adding a record family touches ``families`` and its person form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TextIO, TypeVar, assert_never
+from typing import TYPE_CHECKING, TextIO, TypeVar, assert_never
 
-from backupctl.domain.job import JsonValue
+from backupctl.output.family import Family, OutputFormat, RecordWriter
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 R = TypeVar("R")
-R_contra = TypeVar("R_contra", contravariant=True)
-
-
-class OutputFormat(StrEnum):
-    """The values of ``-o/--output``."""
-
-    TABLE = "table"
-    JSON = "json"
-    NDJSON = "ndjson"
-    CSV = "csv"
-
-
-class RecordWriter(Protocol[R_contra]):
-    """Receives records page by page, from one thread, and finishes the output at ``close``."""
-
-    def write(self, records: Sequence[R_contra]) -> None:
-        """Take one page of records, as it arrives."""
-
-    def close(self) -> None:
-        """End of the run: sorted formats write here."""
-
-
-# The person form of a family: (console, chosen fields or None, "now" for relative times).
-PersonForm = Callable[["Console", Sequence[str] | None, datetime | None], RecordWriter[R]]
-
-
-@dataclass(frozen=True)
-class Family(Generic[R]):
-    """A kind of record the writers print, and what they need to know about it.
-
-    ``fields`` are every field a record has, in contract order (what ``--fields`` may
-    choose from); empty when each record names its own (a described job's extras).
-    ``record`` gives a record's JSON values by field; ``row``, when set, gives the values
-    of ``fields`` in order (the fast path of a large family). ``order`` is the key
-    records are printed by (None: as they arrive); ``flat`` says no value is a list or
-    an object; ``single`` that the output is one record, printed bare, not in an array;
-    ``spaced_lists`` that a list of names is one CSV cell of space-separated names
-    (otherwise a nested value is JSON in its cell).
-    """
-
-    name: str
-    fields: tuple[str, ...]
-    record: Callable[[R], dict[str, JsonValue]]
-    person: PersonForm[R]
-    row: Callable[[R], list[JsonValue]] | None = None
-    order: Callable[[R], Any] | None = None
-    flat: bool = True
-    single: bool = False
-    spaced_lists: bool = False
 
 
 def make_writer(

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
+from backupctl.output.family import Family
 from backupctl.output.fields import selected
-from backupctl.output.format import Family
 from backupctl.output.spool import RowSpool
 
 R = TypeVar("R")

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
+from backupctl.output.family import Family
 from backupctl.output.fields import selected
-from backupctl.output.format import Family
 from backupctl.output.json import dumps, inert
 
 R = TypeVar("R")

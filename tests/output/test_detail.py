@@ -13,7 +13,7 @@ from rich.console import Console
 
 from backupctl.domain.job import FIELDS, JobDetail, JsonValue
 from backupctl.output.families import JOB_DETAIL
-from backupctl.output.format import OutputFormat, make_writer
+from backupctl.output import OutputFormat, make_writer
 
 from .factory import FULL_JOB_JSON, NOW, full_job
 

@@ -1,0 +1,53 @@
+"""What a fan-out is given: chains of calls to read (``Work``), where their pages come from,
+and how a long listing may be split; the types the engine and its callers share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from backupctl.domain.outcome import Outcome
+from backupctl.domain.page import Encoded, Page
+from backupctl.domain.targets import Target
+
+L = TypeVar("L")  # what one chain reads
+T = TypeVar("T")  # what its pages carry
+L_contra = TypeVar("L_contra", contravariant=True)
+
+Items = Sequence[T] | Encoded[T]
+Key = Callable[[T], Hashable | None]  # an item's identity; None: never a repeat
+
+
+class PageSource(Protocol[L_contra, T]):
+    """Where pages come from: ``aws.backup_jobs.BackupReader`` for jobs."""
+
+    def pages(self, target: Target, listing: L_contra) -> Iterator[Page[T]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Work(Generic[L]):
+    """One chain of List calls; ``root``: the chain whose listing this one reads a part of
+    (a window of a split listing), so the two drop each other's repeats."""
+
+    target: Target
+    listing: L
+    root: int | None = None
+
+
+def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L]]:
+    """Every listing of every target, ordered so that neighbouring units are different
+    accounts: the first calls of an account wait for its AssumeRole, and spread over the
+    workers they wait side by side instead of one account's listings queuing behind it."""
+    by_region = sorted(targets, key=lambda target: target.region)  # stable: accounts stay
+    return [Work(target, listing) for listing in listings for target in by_region]
+
+
+# Given a listing, its first pages (more follow) and the seconds the last of them took, the
+# listings of the parts to read the rest with (None: keep to the one chain).
+Splitter = Callable[[L, list[Items[T]], float], Sequence[L] | None]
+# A chain is considered for a split at its second page: the first call's time includes
+# setting up the connection, and every chain starts at once.
+SPLIT_AT_PAGE = 2
+
+Progress = Callable[[Outcome[L]], None]
