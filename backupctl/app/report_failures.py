@@ -1,14 +1,16 @@
 """Report failures: the use case behind ``report failures``.
 
-One read of the window's jobs keeps only the problems (memory grows with problems, not
-jobs) and turns them into a ``Summary``. With ``--new`` the state store (and its lock)
-is opened before any call, the problems an earlier run reported are left out, and the
-ones printed are remembered only after the report was written (``remember``).
+One read of the window's jobs tallies the problems by account and resource and spools the
+problem jobs to a temporary file for the JSON report (memory grows with the resources
+that have problems, not with jobs or problems), into a ``Summary``. With ``--new`` the
+state store (and its lock) is opened before any call, the problems an earlier run
+reported are left out as they are read, and the ones printed are remembered only after
+the report was written (``remember``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -16,9 +18,10 @@ from backupctl.app.connect import account_names, connect
 from backupctl.app.job_source import AwsJobs, JobSource
 from backupctl.app.reading import Reading, ReadingOf, unreadable
 from backupctl.app.requests import Hooks, Where
-from backupctl.domain.job import PROBLEM_STATES, Job
-from backupctl.domain.problems import Summary, Unreadable, problem_of
+from backupctl.domain.job import PROBLEM_STATES, Job, format_time, newest_first
+from backupctl.domain.problems import ProblemTally, Summary, Unreadable, problem_of
 from backupctl.domain.query import Listing, Query
+from backupctl.local.spool import Tape
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,17 +45,43 @@ class FailureRequest:
     state_dir: Path | None = None
 
 
-class _Problems:
-    """Counts every job and keeps only the problems."""
+# What the --new state remembers of a problem: kind, job id, problem, account, region, created.
+Remembered = tuple[str, str, str, str | None, str, str | None]
 
-    def __init__(self, issues: bool) -> None:
-        self.issues = issues
+
+class _Problems:
+    """Counts every job; tallies the problems an earlier ``--new`` run did not report, and
+    keeps them on a tape for the JSON report: memory grows with the resources that have
+    problems, not with the jobs or the problems."""
+
+    def __init__(self, issues: bool, store: ReportState | None) -> None:
+        self.issues, self.store = issues, store
         self.seen = 0
-        self.problems: list[Job] = []
+        self.already_reported = 0
+        self.tally = ProblemTally()
+        self.tape: Tape[Job] = Tape()
+        self.remembered: list[Remembered] = []  # only with --new
 
     def write(self, jobs: Sequence[Job]) -> None:
         self.seen += len(jobs)
-        self.problems.extend(j for j in jobs if problem_of(j, issues=self.issues))
+        for job in jobs:
+            problem = problem_of(job, issues=self.issues)
+            if problem is None:
+                continue
+            if self.store is not None:
+                if self.store.reported((job.kind.value, job.job_id, problem)):
+                    self.already_reported += 1
+                    continue
+                created = format_time(job.created_at)
+                key = (job.kind.value, job.job_id, problem, job.account_id, job.region, created)
+                self.remembered.append(key)
+            self.tally.add(job, problem)
+            # About what a pickled job weighs: its strings, most of them its message.
+            self.tape.add(job, 600 + len(job.status_message or ""))
+
+    def records(self) -> Iterator[Job]:
+        """Every problem kept, newest first."""
+        return self.tape.sorted(newest_first)
 
 
 class FailureReport:
@@ -67,6 +96,7 @@ class FailureReport:
         self._hooks = hooks or Hooks()
         self._source = source or AwsJobs(request.where, self._hooks)
         self._store: ReportState | None = None
+        self._problems: _Problems | None = None
 
     def open(self) -> None:
         """Take the state store and its lock (``--new``), before any AWS call."""
@@ -78,7 +108,7 @@ class FailureReport:
     def read(self) -> tuple[Summary, Reading]:
         """Read the window's jobs; the summary of the problems (less those reported before)."""
         query = self._query()
-        problems = _Problems(self.request.issues)
+        problems = self._problems = _Problems(self.request.issues, self._store)
         reading = self._source.read(query, problems.write)
         plan = reading.plan
         names = self._source.account_names(plan)
@@ -92,7 +122,7 @@ class FailureReport:
         report's (``report failures --gaps``); ``gaps`` shares this report's state store."""
         query = self._query()
         connector, plan = connect(self.request.where, query, stream=True)
-        problems = _Problems(self.request.issues)
+        problems = self._problems = _Problems(self.request.issues, self._store)
         gaps.open(self._store)
         gap_summary, reading = gaps.read_with(connector, plan, query.listings(), problems.write)
         mine = unreadable([f for f in reading.failures if isinstance(f.listing, Listing)])
@@ -113,19 +143,18 @@ class FailureReport:
         problems: _Problems,
         unread: list[Unreadable],
     ) -> Summary:
-        summary = Summary(
+        return Summary(
             since=query.since,
             until=query.until,
             jobs_seen=problems.seen,
-            problems=problems.problems,
+            tally=problems.tally,
             targets=len(plan.targets),
             unreadable=unread,
             account_names=names,
             issues_included=self.request.issues,
+            already_reported=problems.already_reported,
+            records=problems.records,
         )
-        if self._store is not None:
-            self._leave_out_reported(summary, self._store)
-        return summary
 
     @property
     def state_emptied(self) -> Path | None:
@@ -139,19 +168,14 @@ class FailureReport:
         StateNotSavedError if they cannot be (the report is out: exit 6, not 4)."""
         # A run with nothing to remember writes nothing (and so cannot fail to): it stays
         # quiet when clean. The state is pruned by the next run that records problems.
-        if self._store is not None and summary.problems:
-            now = self._hooks.clock()
-            self._store.record([(j, problem_of(j) or "") for j in summary.problems], now)
+        problems = self._problems
+        if self._store is not None and problems is not None and problems.remembered:
+            self._store.record(problems.remembered, self._hooks.clock())
 
     def close(self) -> None:
-        """Release the state store and its lock."""
+        """Release the state store and its lock, and the problems kept."""
         if self._store is not None:
             self._store.close()
             self._store = None
-
-    @staticmethod
-    def _leave_out_reported(summary: Summary, store: ReportState) -> None:
-        keys = {(j.kind.value, j.job_id, problem_of(j) or ""): j for j in summary.problems}
-        seen = store.seen(keys)
-        summary.problems = [j for key, j in keys.items() if key not in seen]
-        summary.already_reported = len(seen)
+        if self._problems is not None:
+            self._problems.tape.close()

@@ -1,14 +1,14 @@
 """The failure summary of ``report failures``: which jobs are problems, grouped for a person.
 
 A problem is a job in FAILED, ABORTED, EXPIRED or PARTIAL, or a COMPLETED job whose
-MessageCategory is not SUCCESS ("completed with issues"). Problems are grouped by
-account, then by resource; every group keeps its jobs newest first.
+MessageCategory is not SUCCESS ("completed with issues"). Problems are counted by
+account, then by resource, each group with its most recent problem job.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,21 +41,13 @@ class Unreadable:
 
 @dataclass(frozen=True, slots=True)
 class ResourceGroup:
-    """The problems of one resource in one account, newest first."""
+    """The problems of one resource in one account: how many, and the most recent one."""
 
     account_id: str
     resource: str
-    jobs: tuple[Job, ...]
-
-    @property
-    def latest(self) -> Job:
-        """The most recent problem job."""
-        return self.jobs[0]
-
-    @property
-    def resource_name(self) -> str | None:
-        """A name for the resource, from the newest job that has one."""
-        return next((j.resource_name for j in self.jobs if j.resource_name), None)
+    latest: Job
+    count: int
+    resource_name: str | None  # from the newest problem job that has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,22 +61,96 @@ class AccountGroup:
     @property
     def count(self) -> int:
         """How many problem jobs."""
-        return sum(len(r.jobs) for r in self.resources)
+        return sum(r.count for r in self.resources)
+
+
+class _Resource:
+    """The running tally of one resource's problems."""
+
+    __slots__ = ("count", "latest", "latest_key", "name", "name_key")
+
+    def __init__(self, job: Job) -> None:
+        self.count = 1
+        self.latest, self.latest_key = job, newest_first(job)
+        self.name, self.name_key = job.resource_name, self.latest_key
+
+    def add(self, job: Job) -> None:
+        self.count += 1
+        key = newest_first(job)
+        if key < self.latest_key:
+            self.latest, self.latest_key = job, key
+        if job.resource_name and (not self.name or key < self.name_key):
+            self.name, self.name_key = job.resource_name, key
+
+
+class ProblemTally:
+    """The problems of a report, counted as they are read: by kind and problem, and by
+    account and resource with the most recent job of each. Memory grows with the resources
+    that have problems, not with the problem jobs (those are spooled for the JSON report)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._by_kind: dict[str, Counter[str]] = {}
+        self._resources: dict[tuple[str, str], _Resource] = {}
+
+    def add(self, job: Job, problem: str) -> None:
+        """Count one problem job."""
+        self.count += 1
+        self._by_kind.setdefault(job.kind.value, Counter())[problem] += 1
+        account = job.account_id or "unknown"
+        resource = job.resource_arn or job.resource_name or f"{job.kind.value} job {job.job_id}"
+        tally = self._resources.get((account, resource))
+        if tally is None:
+            self._resources[account, resource] = _Resource(job)
+        else:
+            tally.add(job)
+
+    def by_kind_and_problem(self) -> dict[str, Counter[str]]:
+        """Counts of problems: kind -> problem -> count."""
+        return {kind: Counter(counts) for kind, counts in self._by_kind.items()}
+
+    def groups(self, names: Mapping[str, str]) -> list[AccountGroup]:
+        """Problems by account, then resource; the most recent problem first at each level."""
+        by_account: dict[str, list[ResourceGroup]] = {}
+        ordered = sorted(self._resources.items(), key=lambda item: item[1].latest_key)
+        for (account, resource), tally in ordered:
+            by_account.setdefault(account, []).append(
+                ResourceGroup(account, resource, tally.latest, tally.count, tally.name)
+            )
+        return [
+            AccountGroup(account, names.get(account), tuple(resources))
+            for account, resources in by_account.items()
+        ]
+
+
+def no_records() -> Iterator[Job]:
+    """A report's problem jobs when it has none."""
+    return iter(())
 
 
 @dataclass(slots=True)
 class Summary:
-    """What a report says: totals, problems by account and resource, unreadable targets."""
+    """What a report says: totals, problems by account and resource, unreadable targets.
+
+    ``records`` gives every problem job, newest first (the JSON report's ``problems``);
+    each call reads them again, from where they were spooled.
+    """
 
     since: datetime | None
     until: datetime | None
     jobs_seen: int
-    problems: list[Job]
+    tally: ProblemTally
     targets: int
     unreadable: list[Unreadable]
     account_names: Mapping[str, str] = field(default_factory=dict)
     issues_included: bool = True
     already_reported: int = 0
+    records: Callable[[], Iterator[Job]] = no_records
+
+    @property
+    def problems(self) -> int:
+        """How many problem jobs the report holds."""
+        return self.tally.count
 
     @property
     def targets_read(self) -> int:
@@ -93,24 +159,8 @@ class Summary:
 
     def by_kind_and_problem(self) -> dict[str, Counter[str]]:
         """Counts of problems: kind -> problem -> count."""
-        counts: dict[str, Counter[str]] = {}
-        for job in self.problems:
-            problem = problem_of(job) or "?"
-            counts.setdefault(job.kind.value, Counter())[problem] += 1
-        return counts
+        return self.tally.by_kind_and_problem()
 
     def groups(self) -> list[AccountGroup]:
         """Problems grouped by account, then resource; most recent problem first at each level."""
-        by_account: dict[str, dict[str, list[Job]]] = {}
-        for job in sorted(self.problems, key=newest_first):
-            account = job.account_id or "unknown"
-            resource = job.resource_arn or job.resource_name or f"{job.kind.value} job {job.job_id}"
-            by_account.setdefault(account, {}).setdefault(resource, []).append(job)
-        return [
-            AccountGroup(
-                account,
-                self.account_names.get(account),
-                tuple(ResourceGroup(account, res, tuple(jobs)) for res, jobs in resources.items()),
-            )
-            for account, resources in by_account.items()
-        ]
+        return self.tally.groups(self.account_names)

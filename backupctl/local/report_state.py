@@ -22,7 +22,7 @@ from pathlib import Path
 
 from backupctl.domain.errors import StateError, StateNotSavedError
 from backupctl.domain.gaps import GapKey
-from backupctl.domain.job import Job, format_time
+from backupctl.domain.job import format_time
 from backupctl.local.private_files import connect_private, private_folder, take_lock
 
 # AWS Backup returns jobs of the last 30 days; older entries can never be reported again.
@@ -102,17 +102,17 @@ class ReportState:
                 "(and every problem in the window is reported again)"
             ) from None
 
-    def seen(self, keys: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-        """Which of these (kind, job id, problem) keys an earlier run reported."""
-        return set(keys) & self._reported
+    def reported(self, key: tuple[str, str, str]) -> bool:
+        """Whether an earlier run reported this (kind, job id, problem)."""
+        return key in self._reported
 
-    def record(self, jobs: Iterable[tuple[Job, str]], now: datetime) -> None:
-        """Remember these (job, problem) pairs and forget what the API can no longer return."""
-        rows = [
-            (j.kind.value, j.job_id, problem, j.account_id, j.region, format_time(j.created_at),
-             format_time(now))
-            for j, problem in jobs
-        ]  # fmt: skip
+    def record(
+        self, problems: Iterable[tuple[str, str, str, str | None, str, str | None]], now: datetime
+    ) -> None:
+        """Remember these problems (kind, job id, problem, account, region, creation time)
+        and forget what the API can no longer return."""
+        stamp = format_time(now)
+        rows = [(*problem, stamp) for problem in problems]
         self._save(
             "problems",
             ("INSERT OR IGNORE INTO reported VALUES (?, ?, ?, ?, ?, ?, ?)", rows),

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
+from backupctl.local.spool import RowSpool
 from backupctl.output.family import Family
 from backupctl.output.fields import selected
 from backupctl.output.json import dumps
 from backupctl.output.safe import safe_csv
-from backupctl.output.spool import RowSpool
 
 R = TypeVar("R")
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
+from backupctl.local.spool import RowSpool
 from backupctl.output.family import Family
 from backupctl.output.fields import selected
-from backupctl.output.spool import RowSpool
 
 R = TypeVar("R")
 

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.text import Text
 
 from backupctl.domain.job import PROBLEM_STATES, Job, newest_first
+from backupctl.local.spool import SortedSpool
 from backupctl.output import cells
 from backupctl.output.cells import Clock
-from backupctl.output.spool import SortedSpool
 
 # From this width on, the created column also shows local time and columns get a 2-space gap.
 WIDE = 120

@@ -12,8 +12,8 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from backupctl.domain.job import FIELDS, JobDetail, JsonValue
-from backupctl.output.families import JOB_DETAIL
 from backupctl.output import OutputFormat, make_writer
+from backupctl.output.families import JOB_DETAIL
 
 from .factory import FULL_JOB_JSON, NOW, full_job
 

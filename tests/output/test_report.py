@@ -7,7 +7,7 @@ import re
 import pytest
 
 from backupctl.domain.job import Kind
-from backupctl.domain.problems import Summary, Unreadable
+from backupctl.domain.problems import ProblemTally, Summary, Unreadable
 from backupctl.output.report.markdown import render_markdown
 from backupctl.output.report.text import render_text
 
@@ -36,7 +36,11 @@ def summary_of(value: str) -> Summary:
         created_at=NOW,
     )
     unreadable = Unreadable(value, value, (Kind.COPY,), "AccessDenied", value)
-    return Summary(NOW, None, 1, [job], 2, [unreadable], {value: value})
+    tally = ProblemTally()
+    tally.add(job, "FAILED")
+    return Summary(
+        NOW, None, 1, tally, 2, [unreadable], {value: value}, records=lambda: iter([job])
+    )
 
 
 def render(fmt: str, value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import TextIO, assert_never
@@ -18,20 +19,21 @@ class ReportFormat(StrEnum):
 
 
 def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: datetime) -> None:
-    """Write the report in ``fmt`` to ``stream`` as one write."""
+    """Write the report in ``fmt`` to ``stream`` (the JSON's problems one by one)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.text import render_text
 
-        text = render_text(summary, now)
+        pieces: Iterable[str] = [render_text(summary, now)]
     elif fmt is ReportFormat.MARKDOWN:
         from backupctl.output.report.markdown import render_markdown
 
-        text = render_markdown(summary, now)
+        pieces = [render_markdown(summary, now)]
     elif fmt is ReportFormat.JSON:
         from backupctl.output.report.json import render_json
 
-        text = render_json(summary, now)
+        pieces = render_json(summary, now)
     else:
         assert_never(fmt)
-    stream.write(text)
+    for piece in pieces:
+        stream.write(piece)
     stream.flush()

@@ -17,7 +17,7 @@ from backupctl.output.report import ReportFormat
 def render_both(
     summary: Summary, gaps: GapSummary, fmt: ReportFormat, stream: TextIO, now: datetime
 ) -> None:
-    """Write both reports in ``fmt`` to ``stream`` as one write."""
+    """Write both reports in ``fmt`` to ``stream`` (the JSON's problems one by one)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.gaps_text import render_gaps_text
         from backupctl.output.report.text import render_text
@@ -29,12 +29,14 @@ def render_both(
 
         text = render_markdown(summary, now) + "\n" + render_gaps_markdown(gaps)
     elif fmt is ReportFormat.JSON:
-        from backupctl.output.json import dumps
         from backupctl.output.report.gaps_json import gaps_object
-        from backupctl.output.report.json import failures_object
+        from backupctl.output.report.json import failures_object, json_pieces
 
-        text = dumps({**failures_object(summary, now), "gaps": gaps_object(gaps)}, pretty=True)
-        text += "\n"
+        report = {**failures_object(summary, now), "gaps": gaps_object(gaps)}
+        for piece in json_pieces(report, summary):
+            stream.write(piece)
+        stream.flush()
+        return
     else:
         assert_never(fmt)
     stream.write(text)

@@ -44,7 +44,7 @@ def header(summary: Summary, now: datetime) -> str:
             counts.items(), key=lambda kv: _ORDER.index(kv[0]) if kv[0] in _ORDER else 9
         )
         parts.append(f"{kind}: " + ", ".join(f"{n} {problem_words(p)}" for p, n in ordered))
-    problems = len(summary.problems)
+    problems = summary.problems
     noun = "problem" if problems == 1 else "problems"
     window = f"since {when(summary.since, now)}" if summary.since else "in the last 30 days"
     seen = (

@@ -1,33 +1,59 @@
-"""The JSON report: a stable object a script can act on."""
+"""The JSON report: a stable object a script can act on, written a record at a time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
-from backupctl.domain.job import JsonValue, as_record, format_time, newest_first
+from backupctl.domain.job import JsonValue, as_record, format_time
 from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.json import dumps
 
+# Stands for the problems while the rest of the object is encoded (json escapes the NULs,
+# so the data cannot hold it).
+_PROBLEMS = "\x00problems\x00"
 
-def render_json(summary: Summary, now: datetime) -> str:
-    """The report object as indented JSON."""
-    return dumps(failures_object(summary, now), pretty=True) + "\n"
+
+def render_json(summary: Summary, now: datetime) -> Iterator[str]:
+    """The report object as indented JSON, in pieces (the problems one by one), exactly
+    as ``json.dumps(report, indent=2)`` writes it."""
+    return json_pieces(failures_object(summary, now), summary)
+
+
+def json_pieces(report: dict[str, JsonValue], summary: Summary) -> Iterator[str]:
+    """``report`` (its ``problems`` still the placeholder) as indented JSON, the summary's
+    problem records written in its place, newest first, one piece each. Every piece ends a
+    line (a record goes out with the comma after it, so one behind): output cut between
+    two pieces ends on a whole line."""
+    before, after = dumps(report, pretty=True).split(dumps(_PROBLEMS), 1)
+    records = (
+        "    "
+        + dumps({**as_record(job), "problem": problem_of(job)}, pretty=True).replace("\n", "\n    ")
+        for job in summary.records()
+    )
+    previous = next(records, None)
+    if previous is None:
+        yield before + "[]" + after + "\n"
+        return
+    yield before + "[\n"
+    for record in records:
+        yield previous + ",\n"
+        previous = record
+    yield previous + "\n  ]" + after + "\n"
 
 
 def failures_object(summary: Summary, now: datetime) -> dict[str, JsonValue]:
-    """The report object; its ``problems`` are job records, newest first."""
+    """The report object, its ``problems`` a placeholder for ``json_pieces``."""
     by_kind: dict[str, JsonValue] = {
         kind: dict(sorted(counts.items()))
         for kind, counts in sorted(summary.by_kind_and_problem().items())
     }
-    ordered = sorted(summary.problems, key=newest_first)
-    problems: list[JsonValue] = [{**as_record(j), "problem": problem_of(j)} for j in ordered]
-    report: dict[str, JsonValue] = {
+    return {
         "generated_at": format_time(now),
         "window": {"since": format_time(summary.since), "until": format_time(summary.until)},
         "totals": {
             "jobs_seen": summary.jobs_seen,
-            "problems": len(summary.problems),
+            "problems": summary.problems,
             "by_kind": by_kind,
             "already_reported": summary.already_reported,
             "completed_with_issues_included": summary.issues_included,
@@ -46,6 +72,5 @@ def failures_object(summary: Summary, now: datetime) -> dict[str, JsonValue]:
             for u in summary.unreadable
         ],
         "accounts": dict(sorted(summary.account_names.items())),
-        "problems": problems,
+        "problems": _PROBLEMS,
     }
-    return report

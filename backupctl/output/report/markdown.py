@@ -57,7 +57,7 @@ def render_markdown(summary: Summary, now: datetime) -> str:
             if group.resource_name and group.resource_name not in group.resource:
                 resource = f"{escape(group.resource_name)}<br>{resource}"
             lines.append(
-                f"| {resource} | {problem_words(problem_of(latest) or '?')} | {len(group.jobs)} "
+                f"| {resource} | {problem_words(problem_of(latest) or '?')} | {group.count} "
                 f"| {escape(when(latest.created_at, now))} "
                 f"| {latest.kind.value} {code(latest.job_id)} ({escape(latest.region)}) "
                 f"| {escape(message(latest.status_message))} |"

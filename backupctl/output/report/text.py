@@ -28,7 +28,7 @@ def render_text(summary: Summary, now: datetime) -> str:
             if group.resource_name and group.resource_name not in group.resource:
                 label = f"{safe_str(group.resource_name)} {label}"
             problems = problem_words(problem_of(latest) or "?")
-            count = f"{len(group.jobs)} x " if len(group.jobs) > 1 else ""
+            count = f"{group.count} x " if group.count > 1 else ""
             lines.append(f"  {label}")
             lines.append(
                 f"    {count}{problems}, latest {when(latest.created_at, now)}, "

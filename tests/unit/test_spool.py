@@ -6,9 +6,8 @@ import random
 from datetime import timedelta
 
 from backupctl.domain.job import newest_first
-from backupctl.output.spool import SortedSpool
-
-from .factory import NOW, make_job
+from backupctl.local.spool import SortedSpool
+from tests.output.factory import NOW, make_job
 
 
 def test_spilled_runs_merge_in_order() -> None:

@@ -118,3 +118,50 @@ class RowSpool(Generic[Record]):
     def drain(self) -> Iterator[str]:
         """Every row once, in order."""
         return self._spool.drain()
+
+
+class Tape(Generic[Row]):
+    """Rows kept on disk as they come, to be read back, sorted, as often as asked: what a
+    report keeps of every problem job while it counts them (``Summary.records``)."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._batch: list[tuple[Row, int]] = []
+        self._bytes = 0
+
+    def add(self, row: Row, size: int) -> None:
+        """Keep ``row``; ``size`` is about what it weighs."""
+        self._batch.append((row, size))
+        self._bytes += size
+        if self._bytes >= _BATCH_BYTES:
+            self._flush()
+
+    def sorted(self, key: Callable[[Row], SortKey]) -> Iterator[Row]:
+        """Every row kept, in ``key`` order (sorted anew in bounded memory at each call)."""
+        self._flush()
+        spool: SortedSpool[Row] = SortedSpool()
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    batch: list[tuple[Row, int]] = pickle.load(self._file)
+                except EOFError:
+                    break
+                for row, size in batch:
+                    spool.add(key(row), row, size)
+            self._file.seek(0, 2)  # appends go on at the end
+        return spool.drain()
+
+    def close(self) -> None:
+        """Drop the file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by close()
+        pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch, self._bytes = [], 0
