@@ -18,13 +18,13 @@ import argparse
 import csv
 import io
 import json
-import signal
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fanout import REGIONS, ROLE, admin, run_cli, start_sandbox
+from harness import REGIONS, ROLE, backupctl, run, start_sandbox
 
 
 def _count(fmt: str, out: bytes) -> int:
@@ -45,20 +45,20 @@ def main() -> None:
     parser.add_argument("--formats", default="ndjson,csv,json")
     options = parser.parse_args()
     for size in (int(s) for s in options.sizes.split(",")):
-        proc, env = start_sandbox(options.members, size, 0.0)
+        sandbox = start_sandbox(options.members, size, 0.0)
         try:
             for fmt in options.formats.split(","):
-                admin(env, "/_sandbox/reset", "POST")
                 args = ["jobs", "list", "-o", fmt, "--account", "all", "--role", ROLE]
                 args += ["--region", ",".join(REGIONS)]
-                wall, out, rss = run_cli(env, args)
-                jobs = _count(fmt, out)
-                print(json.dumps({"format": fmt, "jobs_per_account_region": size, "jobs": jobs,
-                                  "wall_s": round(wall, 2), "peak_rss_mib": round(rss / 1024, 1)}),
-                      flush=True)  # fmt: skip
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp, "out")
+                    measured = run(sandbox, backupctl(*args), path)
+                    jobs = _count(fmt, path.read_bytes())
+                line = {"format": fmt, "jobs_per_account_region": size, "jobs": jobs}
+                line |= {"wall_s": measured.wall_s, "peak_rss_mib": measured.peak_rss_mib}
+                print(json.dumps(line), flush=True)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=10)
+            sandbox.stop()
 
 
 if __name__ == "__main__":
