@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests: what a run needs
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fanout import REGIONS, ROLE, run_cli
+from harness import REGIONS, ROLE, backupctl, run
 
 from tests.cli.gap_oracle import backup_calls, needed_calls
 
@@ -59,14 +60,16 @@ def main() -> None:
             server.counters.reset()
             args = ["report", "gaps", "-o", "json", "--account", "all"]
             args += ["--region", ",".join(REGIONS), *(["--role", ROLE] if role else [])]
-            wall, out, rss = run_cli(env, args, expect=1)
-            report = json.loads(out)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "report.json"
+                measured = run(env, backupctl(*args), out, ok=(1,))
+                report = json.loads(out.read_bytes())
             made, needed = backup_calls(server), needed_calls(server, role=role)
             found = (report["totals"]["stopped"], report["totals"]["copies"])
             line = {
                 "mode": "assume-role" if role else "org view",
-                "wall_s": round(wall, 2),
-                "peak_rss_mib": round(rss / 1024, 1),
+                "wall_s": round(measured.wall_s, 2),
+                "peak_rss_mib": measured.peak_rss_mib,
                 "backup_calls": _by_operation(made),
                 "needed": _by_operation(needed),
                 "only_what_is_needed": made == needed,

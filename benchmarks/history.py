@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fanout import REGIONS, ROLE, admin, run_cli, start_sandbox
+from harness import REGIONS, ROLE, SandboxProcess, backupctl, run, start_sandbox
 
 from backupctl.aws.normalize import normalize
 from backupctl.domain.history import Scope
@@ -45,22 +44,23 @@ from backupctl.sandbox import Sandbox, SandboxConfig
 PAGE = 1000
 
 
-def sync_runs(env: dict[str, str], folder: Path) -> list[dict[str, object]]:
+def sync_runs(sandbox: SandboxProcess, folder: Path) -> list[dict[str, object]]:
     """A full sync and a second one, in both modes: wall and requests of each."""
     results: list[dict[str, object]] = []
     targets = ["--account", "all", "--region", ",".join(REGIONS)]
     for mode, extra in (("org-view", []), ("assume-role", ["--role", ROLE])):
         db = folder / f"{mode}.sqlite"
-        for run in ("full", "second"):
-            admin(env, "/_sandbox/reset", "POST")
-            wall, _, rss = run_cli(env, ["history", "sync", *targets, *extra, "--db", str(db)])
-            counters = admin(env, "/_sandbox/counters")
+        for which in ("full", "second"):
+            sandbox.admin("/_sandbox/reset", "POST")
+            args = ["history", "sync", *targets, *extra, "--db", str(db)]
+            measured = run(sandbox, backupctl(*args), folder / "sync.out")
+            counters = sandbox.admin("/_sandbox/counters")
             listed = sum(
                 r["count"] for r in counters["requests"] if r["operation"].endswith("Jobs")
             )
-            results.append({"mode": mode, "sync": run, "wall_s": round(wall, 2),
+            results.append({"mode": mode, "sync": which, "wall_s": round(measured.wall_s, 2),
                             "requests": counters["total_requests"], "list_calls": listed,
-                            "peak_rss_mib": round(rss / 1024, 1)})  # fmt: skip
+                            "peak_rss_mib": measured.peak_rss_mib})  # fmt: skip
     return results
 
 
@@ -117,13 +117,12 @@ def store_share(db: Path, runs: int = 5) -> dict[str, object]:
             "store_counts_90d_s": round(best_counts, 3), "count_rows": len(rows)}  # fmt: skip
 
 
-def best_of(env: dict[str, str], args: list[str], runs: int = 5) -> tuple[float, bytes]:
+def best_of(args: list[str], folder: Path, runs: int = 5) -> tuple[float, bytes]:
     """The shortest wall time of ``runs`` new processes, and the output of the last."""
-    best, out = float("inf"), b""
+    best, out = float("inf"), folder / "query.out"
     for _ in range(runs):
-        wall, out, _ = run_cli(env, args)
-        best = min(best, wall)
-    return best, out
+        best = min(best, run({}, backupctl(*args), out).wall_s)
+    return best, out.read_bytes()
 
 
 def main() -> None:
@@ -138,13 +137,12 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         if not options.no_sync:
-            proc, env = start_sandbox(options.members, options.jobs_per_region, options.latency)
+            sandbox = start_sandbox(options.members, options.jobs_per_region, options.latency)
             try:
-                for result in sync_runs(env, Path(folder)):
+                for result in sync_runs(sandbox, Path(folder)):
                     print(json.dumps(result), flush=True)
             finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=10)
+                sandbox.stop()
         db = options.store or Path(folder) / "million.sqlite"
         if not db.exists():
             built = build_store(db, options.jobs, options.days, datetime.now(UTC))
@@ -157,7 +155,7 @@ def main() -> None:
             "summary_90d": ["jobs", "summary", *history, "--since", "90d"],
         }  # fmt: skip
         for name, args in queries.items():
-            wall, out = best_of({}, args)  # no AWS call: no endpoint needed
+            wall, out = best_of(args, Path(folder))  # no AWS call: no endpoint needed
             sized = {"records": len(json.loads(out))} if name == "failed_90d_json" else {}
             print(json.dumps({"query": name, "best_of_5_s": round(wall, 3), **sized}), flush=True)
         print(json.dumps(store_share(db)), flush=True)
