@@ -76,7 +76,7 @@ def gaps(
         env.on_close(report.close)
         report.open()
         summary, reading = report.read()
-        tell_unread(env, reading)
+        tell_unread(env, reading, verbose=verbose)
         _print(env, summary, fmt, verbose)
         report.remember()
     finish(verdict(reading.status, findings=summary.gaps > 0))
