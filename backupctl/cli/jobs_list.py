@@ -59,7 +59,7 @@ def list_jobs(
         )
         query = args.query(chosen, now)
         fmt = args.output_format(output, env)
-        chosen_fields = args.fields(fields, JOBS.fields)
+        chosen_fields = args.fields(fields, JOBS)
         where = args.where(env, targets)
         source = stored_jobs(env, db, where, query.since, now) if history else None
         writer = make_writer(

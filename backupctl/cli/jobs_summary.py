@@ -80,7 +80,7 @@ def summary(
         grouping = parse_grouping(by)
         fmt = args.output_format(output, env)
         family = summary_family(grouping)
-        chosen_fields = args.fields(fields, family.fields)
+        chosen_fields = args.fields(fields, family)
         where = args.where(env, targets)
         db_path = args.history_db(env, db)
         since_at = query.since or now  # --since always has a value here (its default)

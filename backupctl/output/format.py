@@ -9,8 +9,8 @@ job). Adding a format touches this module and its own; adding a record family to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TextIO, TypeVar, assert_never
@@ -58,7 +58,9 @@ class Family(Generic[R]):
     records are printed by (None: as they arrive); ``flat`` says no value is a list or
     an object; ``single`` that the output is one record, printed bare, not in an array;
     ``spaced_lists`` that a list of names is one CSV cell of space-separated names
-    (otherwise a nested value is JSON in its cell).
+    (otherwise a nested value is JSON in its cell). ``headers`` are the person form's
+    column headers, by field, where they are not the field's name (``--fields`` takes
+    either).
     """
 
     name: str
@@ -70,6 +72,7 @@ class Family(Generic[R]):
     flat: bool = True
     single: bool = False
     spaced_lists: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def make_writer(
