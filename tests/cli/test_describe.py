@@ -13,11 +13,16 @@ import botocore.session
 import pytest
 from rich.cells import cell_len
 
-from backupctl.sandbox import Sandbox
-from tests.cli.conftest import Invoke
+from backupctl.sandbox import DEFAULT_DISABLED_REGIONS, Faults, Sandbox
+from tests.cli.conftest import Invoke, invoke_on
 from tests.cli.oracle import expected_record, rfc3339
+from tests.conftest import SandboxFactory
 
 KINDS = ("backup", "copy", "restore")
+ENABLED = sorted(
+    set(botocore.session.get_session().get_available_regions("backup"))
+    - set(DEFAULT_DISABLED_REGIONS)
+)
 ROLE = "OrganizationAccountAccessRole"
 _ID_MEMBER = {"backup": "BackupJobId", "copy": "CopyJobId", "restore": "RestoreJobId"}
 _OPERATION = {
@@ -238,7 +243,7 @@ def test_not_found_names_only_the_kinds_it_tried(cli: Invoke, sandbox: Sandbox) 
     assert "restore" in said
     assert "backup" not in said
     assert "copy" not in said
-    assert sandbox.dataset.regions[0] in said
+    assert f" in {len(ENABLED)} regions (all those enabled)" in said
 
 
 @pytest.mark.parametrize("job_id", ["../etc", "", "A" * 300, "a b", "x\x1b[2J"])
@@ -254,6 +259,74 @@ def test_a_malformed_id_is_refused_before_any_call(
     assert result.stderr.endswith("\n")
     assert "\x1b" not in result.stderr
     assert sandbox.counters.total_requests() == before
+
+
+def test_by_default_every_region_enabled_for_the_caller_is_searched_at_once(
+    cli: Invoke, sandbox: Sandbox
+) -> None:
+    account = sandbox.dataset.management_account_id
+    region = sandbox.dataset.regions[-1]
+    assert region != sandbox.dataset.regions[0]  # not the default region
+    job_id = sandbox.dataset.jobs("restore", account, region)[2]["RestoreJobId"]
+    sandbox.counters.reset()
+    result = cli("job", "describe", job_id, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == expected_detail(sandbox, "restore", account, region, job_id)
+    assert _describe_ops(sandbox) == dict.fromkeys(_OPERATION.values(), len(ENABLED))
+    regions = {key[3] for key in sandbox.counters.requests if key[1].startswith("Describe")}
+    assert regions == set(ENABLED)  # none where the account has not enabled the region
+
+
+def test_the_regions_are_searched_at_once(sandbox_factory: SandboxFactory) -> None:
+    server = sandbox_factory(members=1, jobs_per_region=5, faults=Faults(latency=0.1))
+    result = invoke_on(server, "job", "describe", "00000000-0000-0000-0000-000000000000")
+    assert result.exit_code == 1
+    assert server.counters.max_in_flight >= 16  # not one after another
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_member_accounts_job_in_any_region_through_the_role(
+    cli: Invoke, sandbox: Sandbox, kind: str
+) -> None:
+    account = sandbox.dataset.active_accounts[2].id
+    region, job_id = richest_job(sandbox, kind, account)
+    result = cli("job", "describe", job_id, "--account", "all", "--role", ROLE, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == expected_detail(sandbox, kind, account, region, job_id)
+
+
+def test_a_lower_case_id_is_found(cli: Invoke, sandbox: Sandbox) -> None:
+    account = sandbox.dataset.management_account_id
+    region, job_id = richest_job(sandbox, "backup", account)
+    assert job_id == job_id.upper() and job_id != job_id.lower()
+    result = cli("job", "describe", job_id.lower(), "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == expected_detail(sandbox, "backup", account, region, job_id)
+
+
+def test_not_found_says_what_was_searched_and_what_would_widen_it(
+    cli: Invoke, sandbox: Sandbox
+) -> None:
+    job_id = "0000000a-0000-0000-0000-000000000000"
+    caller = sandbox.dataset.management_account_id
+    result = cli("job", "describe", job_id)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"backupctl: no job {job_id.upper()} found: searched the backup/copy/restore jobs of "
+        f"account {caller} in {len(ENABLED)} regions (all those enabled); to search further: "
+        "--account all --role ROLE (the organization's accounts: Describe calls take no "
+        "ByAccountId, so without a role only the caller's own account is searched)\n"
+    )
+    member = sandbox.dataset.active_accounts[1].id
+    named = cli("job", "describe", job_id, "--region", "us-east-1", "--account", member,
+                "--role", ROLE, "--kind", "copy")  # fmt: skip
+    assert named.exit_code == 1
+    assert named.stderr == (
+        f"backupctl: no job {job_id.upper()} found: searched the copy jobs of account {member} "
+        "in us-east-1; to search further: --region all (every region enabled), --account all, "
+        "no --kind (every kind)\n"
+    )
 
 
 def test_org_view_not_found_says_to_pass_a_role(cli: Invoke, sandbox: Sandbox) -> None:
