@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -209,13 +210,49 @@ def test_panel_shows_id_state_and_every_describe_only_field(
     text = _SGR.sub("", result.stdout)
     assert "\x1b" not in text
     record = expected_record(kind, describe_body(sandbox, kind, account, region, job_id), region)
-    assert job_id in text
-    assert re.search(rf"│ state +{record['state']}\b", text)
+    assert text.splitlines()[0] == f"{kind} job {job_id}"
+    assert re.search(rf"^  state +{record['state']}\*?$", text, re.MULTILINE)
     extra = list(expected_detail(sandbox, kind, account, region, job_id))[len(record) :]
     assert extra
     for name in extra:
-        assert re.search(rf"^│ {re.escape(name)}\b", text, re.MULTILINE), name
-    assert max(map(cell_len, text.splitlines())) <= 100
+        assert re.search(rf"^  {re.escape(name)}\b", text, re.MULTILINE), name
+
+
+def _arns_and_ids(value: Any) -> Iterator[str]:
+    """Every ARN and GUID in a record, nested values included."""
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _arns_and_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _arns_and_ids(inner)
+    elif isinstance(value, str):
+        yield from re.findall(
+            r"arn:\S+|[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}", value
+        )
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("kind", KINDS)
+def test_at_80_and_100_columns_every_arn_and_id_is_whole_on_one_line_and_labels_are_short(
+    cli: Invoke, sandbox: Sandbox, kind: str, width: int
+) -> None:
+    account = sandbox.dataset.management_account_id
+    region, job_id = richest_job(sandbox, kind, account)
+    record = expected_detail(sandbox, kind, account, region, job_id)
+    result = cli("job", "describe", job_id.lower(), width=width)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    wanted = set(_arns_and_ids(record))
+    assert len(wanted) > 5
+    for token in wanted:
+        assert any(token in line.split() for line in lines), token
+    for line in lines[1:]:
+        if cell_len(line) > width:  # only an ARN or id too wide for any line, alone on it
+            assert len(line.split()) == 1 and line.split()[0] in wanted, line
+    # The labels' column: 24 cells at most (it was 64 at 100 columns).
+    kind_line = re.match(r"  kind +", lines[1])
+    assert kind_line is not None and kind_line.end() <= 26
 
 
 def test_not_found_anywhere_says_where_it_looked(cli: Invoke, sandbox: Sandbox) -> None:
