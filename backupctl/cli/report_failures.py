@@ -50,7 +50,12 @@ def failures(
         ),
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Say so when all is well.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Say so when all is well; name the regions --region all left out.",
+        ),
     ] = False,
     gaps: Annotated[
         bool,

@@ -34,7 +34,12 @@ New = Annotated[
         "--new", help="Only gaps no earlier --new run reported (state in $XDG_STATE_HOME)."
     ),
 ]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say so when all is well.")]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Say so when all is well; name the regions --region all left out."
+    ),
+]
 
 
 @args.grouped
