@@ -87,6 +87,7 @@ def describe_job(where: Where, job_id: str, kinds: tuple[Kind, ...]) -> Search:
         tries,
         concurrency=where.concurrency,
         call_timeout=where.timeout,
+        stop_at=lambda detail: detail is not None,  # the first job found wins
     )
     found = next((r for r in results if isinstance(r, JobDetail)), None)
     failed = [
