@@ -7,12 +7,22 @@ a call (``TargetOptions.validate``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from backupctl.app.requests import Where
 from backupctl.domain.errors import BackupctlError, UsageError
 from backupctl.domain.query import Query
-from backupctl.domain.targets import ALL_ACCOUNTS, Access, Account, Plan, Target, TargetOptions
+from backupctl.domain.targets import (
+    ALL_ACCOUNTS,
+    Access,
+    Account,
+    Plan,
+    RegionLookup,
+    Target,
+    TargetOptions,
+)
+from backupctl.engine.gather import gather
 
 if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector
@@ -81,10 +91,17 @@ def resolve(
     """
     from backupctl.aws.org import organization_account_pages, ou_account_pages
 
-    regions = _regions(connector, options)
+    asked = _regions(connector, options)  # a usage error, before any call
     caller = connector.caller_account()
     access = Access.ROLE if options.role else Access.ORG_VIEW
-    plan = Plan(caller, access, regions, all_regions=options.all_regions)
+    plan = Plan(caller, access, asked, all_regions=options.all_regions)
+    if options.all_regions:
+        lookup = _enabled_regions(connector, caller)
+        if options.role:
+            plan.enabled_regions = lookup
+        else:  # every call is made with the caller's credentials: its regions are the ones
+            plan.regions = plan.narrow(caller, lookup([caller])[caller])
+    regions = plan.regions
     org_wide = options.all_accounts and not options.role
     if org_wide and not list_org:
         plan.targets = [Target(ALL_ACCOUNTS, r, Access.ORG_VIEW) for r in regions]
@@ -123,6 +140,25 @@ def _regions(connector: Connector, options: TargetOptions) -> list[str]:
     if region is None:
         raise UsageError("no region: pass --region or set AWS_REGION (or a region in the profile)")
     return [region]
+
+
+def _enabled_regions(connector: Connector, caller: str) -> RegionLookup:
+    """The regions each account has enabled, asked at once, one ListRegions call each,
+    through the credentials that will read it (the caller's own account: the caller's)."""
+    from backupctl.aws.regions import enabled_regions
+
+    settings = connector.settings
+
+    def lookup(accounts: Sequence[str]) -> dict[str, frozenset[str] | BackupctlError]:
+        answers = gather(
+            lambda account: enabled_regions(connector, None if account == caller else account),
+            accounts,
+            concurrency=settings.concurrency,
+            call_timeout=settings.timeout,
+        )
+        return dict(zip(accounts, answers, strict=True))
+
+    return lookup
 
 
 def account_names(connector: Connector, plan: Plan) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from backupctl.app.reading import ReadingOf
+from backupctl.app.reading import ReadingOf, open_progress
 from backupctl.app.requests import Hooks, Where
 from backupctl.domain.job import Job, Kind, identity
 from backupctl.domain.protection import GapListing, ProtectedResource, Source, TracedJob
@@ -114,7 +114,7 @@ def read_for_gaps(
     if plan.pending is not None:
         more = (_work(targets, plan.caller_account, also) for targets in plan.more_targets())
     sightings = Sightings()
-    progress = hooks.progress() if hooks.progress is not None else None
+    progress = open_progress(hooks, plan)
     run = fanout.FanOut(
         reader,
         work,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backupctl.app.connect import account_names, connect
-from backupctl.app.reading import Reading
+from backupctl.app.reading import Reading, open_progress
 from backupctl.app.requests import Hooks, Where
 from backupctl.app.watch_jobs import Reader
 from backupctl.domain.errors import BackupctlError
@@ -35,7 +35,7 @@ from backupctl.domain.job import Job, JobDetail, Kind
 from backupctl.domain.outcome import Failure, Outcome
 from backupctl.domain.page import Encoded, Page
 from backupctl.domain.query import Listing
-from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
+from backupctl.domain.targets import ALL_ACCOUNTS, Access, Plan, Target
 from backupctl.engine import fanout
 from backupctl.engine.gather import gather
 from backupctl.engine.windows import REACH, Timed, plan_windows
@@ -142,7 +142,7 @@ class HistorySync:
                 if old_open:
                     described[target, kind] = old_open
         source = _Tracked(reader)
-        outcome = self._read(source, units, started, PAGE_SIZE)
+        outcome = self._read(plan, source, units, started, PAGE_SIZE)
         self._describe(reader, described, outcome)
         finished = self._hooks.clock()
         failed = {(failure.target, failure.listing.kind) for failure in outcome.failures}
@@ -189,6 +189,7 @@ class HistorySync:
 
     def _read(
         self,
+        plan: Plan,
         source: _Tracked,
         units: list[fanout.Work[Listing]],
         now: datetime,
@@ -196,7 +197,7 @@ class HistorySync:
     ) -> Outcome[Listing]:
         """Fan the listings out, writing each page as it arrives."""
         where = self._where
-        progress = self._hooks.progress() if self._hooks.progress is not None else None
+        progress = open_progress(self._hooks, plan)
         run = fanout.FanOut(
             source,
             units,

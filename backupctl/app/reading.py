@@ -8,17 +8,17 @@ failures that count, and the regions skipped as expected.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
-from backupctl.app.requests import Hooks, Where
+from backupctl.app.requests import Hooks, ProgressSink, Where
 from backupctl.domain.errors import BackupctlError, ExitStatus, RegionNotEnabledError
 from backupctl.domain.job import Job, Kind, identity
 from backupctl.domain.outcome import Chain, Failure, Outcome
 from backupctl.domain.problems import Unreadable
 from backupctl.domain.query import Listing, Query
-from backupctl.domain.targets import Plan
+from backupctl.domain.targets import Plan, Target
 from backupctl.engine import fanout
 
 if TYPE_CHECKING:
@@ -27,33 +27,40 @@ if TYPE_CHECKING:
 JobFailure = Failure[Listing]
 JobWork = fanout.Work[Listing]
 C = TypeVar("C", bound=Chain)  # what a chain of the read reads
+L = TypeVar("L")  # what a chain reads, as progress sees it
 T = TypeVar("T")  # what the pages of a listing carry
+
+
+def expected(plan: Plan, failure: Failure[L]) -> bool:
+    """Whether ``failure`` was to be expected: with ``--region all``, a region the account
+    has not enabled (when its enabled regions could not be learnt beforehand)."""
+    return plan.all_regions and isinstance(failure.error, RegionNotEnabledError)
 
 
 @dataclass(frozen=True, slots=True)
 class ReadingOf(Generic[C]):
     """What a read over ``plan`` found, and what it could not.
 
-    ``failures`` are those that count: with ``--region all`` a region the account has not
-    enabled is expected, and is listed in ``skipped_regions`` instead.
+    ``failures`` are those that count; the targets that ``expected`` failures came from
+    are ``skipped`` instead, and not counted among the ``targets``.
     """
 
     plan: Plan
     outcome: Outcome[C]
     failures: tuple[Failure[C], ...]
-    skipped_regions: tuple[str, ...]
+    skipped: tuple[Target, ...]
 
     @classmethod
     def of(cls, plan: Plan, outcome: Outcome[C]) -> Self:
-        """Sort the outcome's failures into those that count and the regions skipped."""
-        skipped: set[str] = set()
-        failures: list[Failure[C]] = []
-        for failure in outcome.failures:
-            if plan.all_regions and isinstance(failure.error, RegionNotEnabledError):
-                skipped.add(failure.target.region)
-            else:
-                failures.append(failure)
-        return cls(plan, outcome, tuple(failures), tuple(sorted(skipped)))
+        """Sort the outcome's failures into those that count and the targets skipped."""
+        skipped = {f.target for f in outcome.failures if expected(plan, f)}
+        failures = tuple(f for f in outcome.failures if f.target not in skipped)
+        return cls(plan, outcome, failures, tuple(sorted(skipped, key=str)))
+
+    @property
+    def targets(self) -> int:
+        """The targets asked for and expected to answer (the skipped ones left out)."""
+        return len(self.plan.targets) - len(self.skipped)
 
     @property
     def unfound(self) -> BackupctlError | None:
@@ -75,6 +82,30 @@ class Reading(ReadingOf[Listing]):
     """What a read of job listings found, and what it could not."""
 
     __slots__ = ()
+
+
+class _CountedProgress:
+    """A progress sink told of the failures that count only (see ``expected``)."""
+
+    def __init__(self, sink: ProgressSink, plan: Plan) -> None:
+        self._sink, self._plan = sink, plan
+
+    def update(self, outcome: Outcome[L]) -> None:
+        if any(expected(self._plan, f) for f in outcome.failures):
+            kept = [f for f in outcome.failures if not expected(self._plan, f)]
+            outcome = replace(outcome, failures=kept)
+        self._sink.update(outcome)
+
+    def close(self) -> None:
+        self._sink.close()
+
+
+def open_progress(hooks: Hooks, plan: Plan) -> ProgressSink | None:
+    """The progress sink of a read over ``plan``, when someone is watching."""
+    if hooks.progress is None:
+        return None
+    sink = hooks.progress()
+    return _CountedProgress(sink, plan) if plan.all_regions else sink
 
 
 def unreadable(failures: Sequence[Failure[C]]) -> list[Unreadable]:
@@ -146,7 +177,7 @@ def read_jobs(
 ) -> Reading:
     """Every listing of ``query`` on every target of ``plan``, those of its pending accounts
     included as Organizations lists them, each page handed to ``on_page``."""
-    progress = hooks.progress() if hooks.progress is not None else None
+    progress = open_progress(hooks, plan)
     on_progress = progress.update if progress is not None else None
     run = job_fan_out(connector, plan, query, where, hooks, on_progress)
     try:

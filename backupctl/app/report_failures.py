@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from backupctl.app.report_gaps import GapReport
     from backupctl.aws.gap_reader import ReportListing
     from backupctl.domain.gaps import GapSummary
-    from backupctl.domain.targets import Plan
     from backupctl.local.report_state import ReportState
 
 
@@ -110,9 +109,9 @@ class FailureReport:
         query = self._query()
         problems = self._problems = _Problems(self.request.issues, self._store)
         reading = self._source.read(query, problems.write)
-        plan = reading.plan
-        names = self._source.account_names(plan)
-        summary = self._summary(query, plan, names, problems, unreadable(reading.failures))
+        names = self._source.account_names(reading.plan)
+        unread = unreadable(reading.failures)
+        summary = self._summary(query, reading.targets, names, problems, unread)
         return summary, reading
 
     def read_with_gaps(
@@ -127,7 +126,7 @@ class FailureReport:
         gap_summary, reading = gaps.read_with(connector, plan, query.listings(), problems.write)
         mine = unreadable([f for f in reading.failures if isinstance(f.listing, Listing)])
         names = account_names(connector, plan)
-        return self._summary(query, plan, names, problems, mine), gap_summary, reading
+        return self._summary(query, reading.targets, names, problems, mine), gap_summary, reading
 
     def _query(self) -> Query:
         query = self.request.query
@@ -138,7 +137,7 @@ class FailureReport:
     def _summary(
         self,
         query: Query,
-        plan: Plan,
+        targets: int,
         names: dict[str, str],
         problems: _Problems,
         unread: list[Unreadable],
@@ -148,7 +147,7 @@ class FailureReport:
             until=query.until,
             jobs_seen=problems.seen,
             tally=problems.tally,
-            targets=len(plan.targets),
+            targets=targets,
             unreadable=unread,
             account_names=names,
             issues_included=self.request.issues,

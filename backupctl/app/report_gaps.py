@@ -95,7 +95,7 @@ class GapReport:
             copy_grace=request.copy_grace,
             stopped=found.stopped,
             copies=found.copies,
-            targets=len(plan.targets),
+            targets=reading.targets,
             unreadable=unreadable(mine),
             resources_checked=found.resources_checked,
             backups_checked=found.backups_checked,

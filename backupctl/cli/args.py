@@ -32,7 +32,7 @@ from backupctl.domain.query import (
 )
 from backupctl.domain.targets import TargetOptions
 from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
-from backupctl.output import OutputFormat, validate_fields
+from backupctl.output import Family, OutputFormat, validate_fields
 from backupctl.output.report import ReportFormat
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -181,12 +181,13 @@ def output_format(value: str | None, env: Environment) -> OutputFormat:
         raise UsageError(f"{name}: unknown format {value!r}; valid: {valid}") from None
 
 
-def fields(value: str | None, known: Sequence[str]) -> tuple[str, ...] | None:
-    """``--fields`` value; UsageError when a name is unknown."""
+def fields(value: str | None, family: Family[Any]) -> tuple[str, ...] | None:
+    """``--fields`` value: the family's field names or table headers, any case; UsageError
+    when a name is unknown."""
     if value is None:
         return None
     try:
-        return validate_fields(value, known)
+        return validate_fields(value, family.fields, family.headers)
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,12 +13,15 @@ from backupctl.cli.outcome import exit_with
 from backupctl.cli.stored import open_store
 from backupctl.domain.errors import ExitStatus
 from backupctl.domain.history import Scope
-from backupctl.domain.job import Kind
 from backupctl.domain.query import parse_kinds
-from backupctl.domain.targets import Access, Target
+from backupctl.domain.targets import Access
 from backupctl.output.unread import failure_lines
 
+if TYPE_CHECKING:
+    from backupctl.app.describe_job import Search
+
 app = typer.Typer(help="Describe one AWS Backup job.", no_args_is_help=True)
+_NAMED = 5  # accounts named in a not-found line; more are counted
 
 
 @app.command("describe")
@@ -36,6 +39,8 @@ def describe(
 ) -> None:
     """Show one job in full, trying every kind, account and region at once.
 
+    With no --region, every region the account has enabled; --account and --role search
+    other accounts too. A job id in lower case is upper-cased, as AWS writes them.
     With --history, the job's record as the history store last synced it (no AWS call).
     Exit codes: 0 found; 1 no such job where it looked; 2 bad usage (no AWS call made);
     3 not found, and some places could not be searched; 4 nothing could be searched;
@@ -48,7 +53,7 @@ def describe(
 
     env = environment(ctx)
     with reported(env):
-        check_job_id(job_id)
+        job_id = check_job_id(job_id)
         kinds = parse_kinds(kind or [])
         fmt = args.output_format(output, env)
         where = args.where(env, targets)
@@ -71,24 +76,37 @@ def describe(
             return
         for line in failure_lines(search.failures):
             env.warn(line)
-        looked = _where_looked(search.targets, kinds)
-        hint = ""
-        if search.plan.access is Access.ORG_VIEW:
-            hint = (
-                "; the org view can describe only the caller's own jobs: "
-                "pass --role to look in other accounts"
-            )
-        if search.status is ExitStatus.FINDINGS:
-            env.warn(f"no job {job_id} found in {looked}{hint}")
-        else:
-            env.warn(
-                f"no job {job_id} found in {looked}, but some places could not be searched{hint}"
-            )
+        widest = where.targets.all_accounts
+        env.warn(_not_found(search, narrowed_kinds=bool(kind), all_accounts=widest))
     exit_with(search.status)
 
 
-def _where_looked(targets: Sequence[Target], kinds: tuple[Kind, ...]) -> str:
-    accounts = sorted({t.account_id for t in targets})
-    regions = sorted({t.region for t in targets})
-    kinds_text = "/".join(k.value for k in kinds)
-    return f"{kinds_text} jobs of account {', '.join(accounts)} in {', '.join(regions)}"
+def _not_found(search: Search, *, narrowed_kinds: bool, all_accounts: bool) -> str:
+    """Where the job was looked for, and the options that would look further."""
+    plan = search.plan
+    accounts = sorted({t.account_id for t in search.targets})
+    regions = sorted({t.region for t in search.targets})
+    if len(accounts) == 1:
+        who = f"account {accounts[0]}"
+    elif len(accounts) <= _NAMED:
+        who = "accounts " + ", ".join(accounts)
+    else:
+        who = f"{len(accounts)} accounts"
+    places = f"{len(regions)} regions (all those enabled)" if plan.all_regions else None
+    kinds = "/".join(k.value for k in search.kinds)
+    further = []
+    if not plan.all_regions:
+        further.append("--region all (every region enabled)")
+    if plan.access is not Access.ROLE:
+        further.append(
+            "--account all --role ROLE (the organization's accounts: Describe calls take no "
+            "ByAccountId, so without a role only the caller's own account is searched)"
+        )
+    elif not all_accounts:
+        further.append("--account all")
+    if narrowed_kinds:
+        further.append("no --kind (every kind)")
+    partly = ", and some places could not be searched" if search.failures else ""
+    searched = f"the {kinds} jobs of {who} in {places or ', '.join(regions)}"
+    line = f"no job {search.job_id} found{partly}: searched {searched}"
+    return line + (f"; to search further: {', '.join(further)}" if further else "")

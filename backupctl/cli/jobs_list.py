@@ -9,6 +9,7 @@ from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 from backupctl.cli.outcome import finish, tell_unread
 from backupctl.cli.stored import stored_jobs
+from backupctl.domain.errors import ExitStatus
 
 app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
 
@@ -36,7 +37,8 @@ def list_jobs(
     With --history the jobs come from the local history store, with no AWS call.
     Exit codes: 0 done; 2 bad usage (no AWS call made); 3 some targets could not be read
     (the others' jobs are printed, each failure is named on stderr); 4 nothing could be
-    read; 70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
+    read (stdout stays empty); 70 internal error (a bug); 130 interrupted (Ctrl-C);
+    143 terminated (SIGTERM).
     """
     from backupctl.app.list_jobs import list_jobs as run
     from backupctl.output import make_writer
@@ -57,13 +59,14 @@ def list_jobs(
         )
         query = args.query(chosen, now)
         fmt = args.output_format(output, env)
-        chosen_fields = args.fields(fields, JOBS.fields)
+        chosen_fields = args.fields(fields, JOBS)
         where = args.where(env, targets)
         source = stored_jobs(env, db, where, query.since, now) if history else None
         writer = make_writer(
             fmt, JOBS, stream=env.stdout, console=env.out_console(), fields=chosen_fields, now=now
         )
         reading = run(where, query, writer, env.hooks(), source)
-        writer.close()
+        if reading.status is not ExitStatus.UNREADABLE:  # stdout is data: none was read
+            writer.close()
         tell_unread(env, reading)
     finish(reading.status)

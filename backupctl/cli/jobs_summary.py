@@ -12,6 +12,7 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread
+from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
     from backupctl.app.job_summary import JobSummary
@@ -79,16 +80,17 @@ def summary(
         grouping = parse_grouping(by)
         fmt = args.output_format(output, env)
         family = summary_family(grouping)
-        chosen_fields = args.fields(fields, family.fields)
+        chosen_fields = args.fields(fields, family)
         where = args.where(env, targets)
         db_path = args.history_db(env, db)
         since_at = query.since or now  # --since always has a value here (its default)
         request = SummaryRequest(where, query, since_at, db_path, grouping, history)
         result = summarize_jobs(request, env.hooks())
-        writer = make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
-                             fields=chosen_fields, now=now)  # fmt: skip
-        writer.write(result.rows)
-        writer.close()
+        if result.reading.status is not ExitStatus.UNREADABLE:  # stdout is data: none was read
+            writer = make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
+                                 fields=chosen_fields, now=now)  # fmt: skip
+            writer.write(result.rows)
+            writer.close()
         tell_unread(env, result.reading)
         _tell_source(env, result, db_path, now)
     finish(result.reading.status)

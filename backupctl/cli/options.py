@@ -23,7 +23,10 @@ Region = Annotated[
     list[str] | None,
     typer.Option(
         "--region",
-        help="Region; repeat or comma-separate; 'all' = every region with AWS Backup.",
+        help=(
+            "Region; repeat or comma-separate; 'all' = every region with AWS Backup that "
+            "the account has enabled."
+        ),
         autocompletion=complete.regions,
         rich_help_panel=_WHERE,
     ),
@@ -141,7 +144,11 @@ Output = Annotated[
 ]
 Fields = Annotated[
     str | None,
-    typer.Option("--fields", help="Fields to show, in order: a,b,c.", rich_help_panel=_OUTPUT),
+    typer.Option(
+        "--fields",
+        help="Fields to show, in order: a,b,c (field names or table headers, any case).",
+        rich_help_panel=_OUTPUT,
+    ),
 ]
 ReportOutput = Annotated[
     str,

@@ -16,17 +16,18 @@ from backupctl.app.reading import ReadingOf
 from backupctl.cli.environment import Environment
 from backupctl.domain.errors import ExitStatus
 from backupctl.domain.outcome import Chain
+from backupctl.output.skipped import skipped_lines
 from backupctl.output.unread import failure_lines, unfound_line
 
 C = TypeVar("C", bound=Chain)
 
 
-def tell_unread(env: Environment, reading: ReadingOf[C]) -> None:
-    """Name on stderr each target that could not be read, and what was skipped."""
-    if reading.skipped_regions:
-        env.warn(
-            "skipped regions not enabled for the account: " + ", ".join(reading.skipped_regions)
-        )
+def tell_unread(env: Environment, reading: ReadingOf[C], *, verbose: bool = False) -> None:
+    """Name on stderr each target that could not be read; with ``verbose`` or ``--debug``,
+    also the regions ``--region all`` expected not to read (a clean run stays quiet)."""
+    if verbose or env.debug:
+        for line in skipped_lines(reading.plan, reading.skipped):
+            env.warn(line)
     for line in failure_lines(reading.failures):
         env.warn(line)
     if reading.unfound is not None:

@@ -50,7 +50,12 @@ def failures(
         ),
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Say so when all is well.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Say so when all is well; name the regions --region all left out.",
+        ),
     ] = False,
     gaps: Annotated[
         bool,
@@ -112,7 +117,7 @@ def failures(
             finish(_with_gaps(env, report, fmt, now, verbose))
             return
         summary, reading = report.read()
-        tell_unread(env, reading)
+        tell_unread(env, reading, verbose=verbose)
         _print(env, summary, fmt, now, verbose)
         remembered = _remember(env, report, summary)
     finish(verdict(reading.status, findings=bool(summary.problems), undelivered=not remembered))
@@ -138,7 +143,7 @@ def _with_gaps(
 
     gap_report = GapReport(GapRequest(report.request.where), env.hooks())
     summary, found, reading = report.read_with_gaps(gap_report)
-    tell_unread(env, reading)
+    tell_unread(env, reading, verbose=verbose)
     shown = summary.problems or summary.unreadable or found.gaps or found.unreadable
     if shown or (verbose and fmt is ReportFormat.JSON):
         render_both(summary, found, fmt, env.stdout, now)

@@ -34,7 +34,12 @@ New = Annotated[
         "--new", help="Only gaps no earlier --new run reported (state in $XDG_STATE_HOME)."
     ),
 ]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say so when all is well.")]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Say so when all is well; name the regions --region all left out."
+    ),
+]
 
 
 @args.grouped
@@ -76,7 +81,7 @@ def gaps(
         env.on_close(report.close)
         report.open()
         summary, reading = report.read()
-        tell_unread(env, reading)
+        tell_unread(env, reading, verbose=verbose)
         _print(env, summary, fmt, verbose)
         report.remember()
     finish(verdict(reading.status, findings=summary.gaps > 0))

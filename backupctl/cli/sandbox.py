@@ -196,7 +196,7 @@ def sandbox(
     failing_resources: FailingResources = 3,
     gaps: Gaps = True,
 ) -> None:
-    """Serve a simulated AWS Organization (Organizations, STS, AWS Backup, SNS) on 127.0.0.1.
+    """Serve a simulated AWS Organization (Organizations, STS, Account, Backup, SNS) on 127.0.0.1.
 
     Prints the environment a shell needs on stdout, as export lines ready for eval.
 

@@ -9,11 +9,11 @@ what it must, and records what it found in a ``Plan``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from backupctl.domain.errors import UsageError
+from backupctl.domain.errors import BackupctlError, UsageError
 from backupctl.domain.query import split_values
 
 ALL_ACCOUNTS = "*"
@@ -127,12 +127,20 @@ class TargetOptions:
         return any(r.lower() == "all" for r in self.regions)
 
 
+# The regions each of these accounts has enabled, or why that could not be learnt.
+RegionLookup = Callable[[Sequence[str]], Mapping[str, frozenset[str] | BackupctlError]]
+
+
 @dataclass(slots=True)
 class Plan:
     """The resolved targets and what was learnt on the way.
 
     ``pending`` holds the accounts Organizations has still to list when ``resolve`` was
     asked to stream: ``more_targets`` reads them (while the first accounts are being read).
+    ``enabled_regions`` (``--region all`` with a role) says which regions each account
+    added has enabled: it is read in those only. ``not_enabled`` names, per account, the
+    regions left out so; ``regions_unknown`` the accounts whose enabled regions could not
+    be learnt (read in every region, a region that answers "not enabled" is skipped).
     """
 
     caller_account: str
@@ -143,6 +151,9 @@ class Plan:
     skipped: list[Account] = field(default_factory=list)
     all_regions: bool = False
     pending: Iterator[list[Account]] | None = None
+    enabled_regions: RegionLookup | None = None
+    not_enabled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regions_unknown: dict[str, BackupctlError] = field(default_factory=dict)
     _known: set[str] = field(default_factory=set)
 
     def add(self, found: Sequence[Account]) -> list[Target]:
@@ -151,7 +162,7 @@ class Plan:
         An account listed twice is read once; the caller's own account is read with the
         caller's own credentials.
         """
-        targets: list[Target] = []
+        new: list[Account] = []
         for account in found:
             if account.account_id in self._known:
                 continue
@@ -159,11 +170,29 @@ class Plan:
             if (account.status or "ACTIVE") != "ACTIVE":
                 self.skipped.append(account)
                 continue
+            new.append(account)
+        lookup = self.enabled_regions
+        enabled = lookup([a.account_id for a in new]) if lookup is not None and new else {}
+        targets: list[Target] = []
+        for account in new:
             self.accounts.append(account)
             how = Access.CALLER if account.account_id == self.caller_account else self.access
-            targets.extend(Target(account.account_id, r, how, account.name) for r in self.regions)
+            regions = self.narrow(account.account_id, enabled.get(account.account_id))
+            targets.extend(Target(account.account_id, r, how, account.name) for r in regions)
         self.targets.extend(targets)
         return targets
+
+    def narrow(self, account_id: str, enabled: frozenset[str] | BackupctlError | None) -> list[str]:
+        """The plan's regions that ``account_id`` has ``enabled``, noting those left out;
+        every one of them when that is not known (noted when it could not be learnt)."""
+        if isinstance(enabled, BackupctlError):
+            self.regions_unknown[account_id] = enabled
+        if not isinstance(enabled, frozenset):
+            return self.regions
+        off = tuple(region for region in self.regions if region not in enabled)
+        if off:
+            self.not_enabled[account_id] = off
+        return [region for region in self.regions if region in enabled]
 
     def more_targets(self) -> Iterator[list[Target]]:
         """The targets of the accounts still ``pending``, a page of accounts at a time."""

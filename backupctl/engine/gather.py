@@ -25,13 +25,16 @@ def gather(
     concurrency: int,
     cancel: threading.Event | None = None,
     call_timeout: float | None = None,
+    stop_at: Callable[[R], bool] | None = None,
 ) -> list[R | BackupctlError]:
     """``fn`` over ``items`` on daemon threads; results in ``items`` order, errors kept per item.
 
     Waits in short steps, so Ctrl-C reaches the caller at once; the threads are daemons
     and never hold up the exit. An item whose call runs past ``call_timeout`` comes back
     as an EndpointError (its worker is replaced); items not done when ``cancel`` is set
-    come back as errors too.
+    come back as errors too. Once a result for which ``stop_at`` is true is kept, the
+    search is over: the items not started come back as errors without a call, and those
+    in flight are waited for (within ``call_timeout``), so no call outlives the gather.
     """
     cancel = cancel or threading.Event()
     results: dict[int, R | BackupctlError] = {}
@@ -42,21 +45,28 @@ def gather(
     finished: queue.SimpleQueue[int] = queue.SimpleQueue()
     clock = CallClock()
 
+    found = threading.Event()  # a result ``stop_at`` wanted is kept
+    unasked = AwsError("not asked: what was sought was found", "Found")
+
     def worker() -> None:
         while (index := todo.get()) is not None:
-            clock.begin(index)
-            try:
-                result: R | BackupctlError = fn(items[index])
-            except BackupctlError as error:
-                result = error
-            except Exception as exc:  # isolate unexpected library errors per item
-                result = AwsError(f"{type(exc).__name__}: {exc}")
-            finally:
-                clock.end(index)
+            result: R | BackupctlError = unasked
+            if not found.is_set():
+                clock.begin(index)
+                try:
+                    result = fn(items[index])
+                except BackupctlError as error:
+                    result = error
+                except Exception as exc:  # isolate unexpected library errors per item
+                    result = AwsError(f"{type(exc).__name__}: {exc}")
+                finally:
+                    clock.end(index)
             if index in results:
                 return  # timed out meanwhile: a replacement worker has taken over
             results[index] = result
             finished.put(index)
+            if stop_at is not None and not isinstance(result, BackupctlError) and stop_at(result):
+                found.set()
 
     def start_worker() -> None:
         threading.Thread(target=worker, name="backupctl-gather", daemon=True).start()

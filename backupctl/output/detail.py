@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from backupctl.domain.job import FIELDS, JobDetail, JsonValue, to_datetime
@@ -27,8 +27,33 @@ _RFC3339_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 _SIZE_FIELDS = frozenset({"backup_size_bytes", "bytes_transferred"})
 
 
+# Each level of a nested value is indented by this much more than its parent.
+_INDENT = 2
+# The widest label kept beside its value: a longer one has its value on the lines below.
+_LABELS = 24
+_WORD = re.compile(r"\S+")
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One line's worth of the panel: a label at a depth, and its value (None: a heading
+    whose children follow); ``whole``: an id or ARN, never broken."""
+
+    depth: int
+    label: Text
+    value: Text | None
+    whole: bool = False
+
+
 class PanelWriter:
-    """The person form of a described job: a panel of every field, printed at ``close``."""
+    """The person form of a described job: a title line, then every field, one a line,
+    nested values indented under their parent; printed at ``close``.
+
+    Labels are short (a nested value's own key, under its parent's), and an ARN or id is
+    never broken: it goes on the line below its label when it does not fit beside it, and
+    stays whole on one line even when that is wider than the console, so it can be copied.
+    """
 
     def __init__(self, console: Console, now: datetime | None = None) -> None:
         self._console = console
@@ -42,15 +67,46 @@ class PanelWriter:
     def close(self) -> None:
         """Print each job's panel."""
         clock = Clock(self._now or datetime.now(UTC))
+        width = self._console.width
         for detail in self._details:
-            self._console.print(_panel(detail, clock))
+            lines = _lines(detail, clock, width)
+            self._console.print(Text("\n").join(lines), no_wrap=True, overflow="ignore", crop=False)
 
 
-def _panel(detail: JobDetail, clock: Clock) -> Panel:
+def _lines(detail: JobDetail, clock: Clock, width: int) -> list[Text]:
     job = detail.job
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+    rows = [*_record_rows(detail, clock), *_extra_rows(detail, clock)]
+    labelled = [_INDENT * (row.depth + 1) + row.label.cell_len for row in rows if row.value]
+    column = min(max(labelled, default=0), _LABELS) + 2
+    lines = [safe_text(f"{job.kind.value} job {job.job_id}", style="bold")]
+    for row in rows:
+        indent = _INDENT * (row.depth + 1)
+        label = Text(" " * indent).append_text(row.label)
+        if row.value is None:
+            lines.append(label)
+            continue
+        # Beside the label, in the value column; after a long label, when the value fits
+        # on the line; else on the lines below.
+        start = max(column, label.cell_len + 2)
+        beside = _wrapped(row.value, width - start, row.whole)
+        if all(line.cell_len <= width - start for line in beside) and (
+            start == column or len(beside) == 1
+        ):
+            label.pad_right(start - label.cell_len)
+            lines.append(label.append_text(beside[0]))
+            lines += [Text(" " * start).append_text(line) for line in beside[1:]]
+            continue
+        lines.append(label)
+        below = indent + _INDENT
+        lines += [
+            Text(" " * below).append_text(line)
+            for line in _wrapped(row.value, width - below, row.whole)
+        ]
+    return lines
+
+
+def _record_rows(detail: JobDetail, clock: Clock) -> Iterator[_Row]:
+    job = detail.job
     for name in FIELDS:
         value = getattr(job, name)
         if value is None:
@@ -61,32 +117,78 @@ def _panel(detail: JobDetail, clock: Clock) -> Panel:
             shown = Text(f"{value} ({humanize.size(value)})")
         else:
             shown = cells.field_text(job, name, clock, limit=None)
-        grid.add_row(Text(name), shown)
-    for key, value in _flatten_all(detail):
-        grid.add_row(safe_text(key), _scalar_text(value, clock))
-    title = safe_text(f"{job.kind.value} job {job.job_id}")
-    return Panel(grid, title=title, title_align="left", expand=False)
+        yield _Row(0, Text(name, style="bold"), shown, _names_an_id(name))
 
 
-def _flatten_all(detail: JobDetail) -> Iterator[tuple[str, JsonValue]]:
+def _extra_rows(detail: JobDetail, clock: Clock) -> Iterator[_Row]:
     for key, value in detail.extra.items():
         if key not in FIELDS:
-            yield from _flatten(key, value)
+            yield from _tree(0, key, value, clock)
 
 
-def _flatten(key: str, value: JsonValue) -> Iterator[tuple[str, JsonValue]]:
-    """Nested values as ``parent.child`` and ``items[0]`` rows; a list of scalars stays one row."""
+def _tree(depth: int, key: str, value: JsonValue, clock: Clock) -> Iterator[_Row]:
+    """A value's rows: an object or a list of objects as a heading and its children, a
+    list of scalars as one row; nothing for None or an empty list."""
+    label = safe_text(key, style="bold")
     if isinstance(value, dict):
+        yield _Row(depth, label, None)
         for child, inner in value.items():
-            yield from _flatten(f"{key}.{child}", inner)
+            yield from _tree(depth + 1, child, inner, clock)
     elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        yield _Row(depth, label, None)
         for index, item in enumerate(value):
-            yield from _flatten(f"{key}[{index}]", item)
+            yield from _tree(depth + 1, f"[{index}]", item, clock)
     elif isinstance(value, list):
         if value:
-            yield key, ", ".join(_scalar_str(item) for item in value)
+            yield _Row(depth, label, safe_text(", ".join(_scalar_str(item) for item in value)))
     elif value is not None:
-        yield key, value
+        yield _Row(depth, label, _scalar_text(value, clock), _names_an_id(key))
+
+
+def _names_an_id(key: str) -> bool:
+    """Whether a field's value is an id or an ARN (``job_id``, ``BackupPlanArn``, ...)."""
+    return key.endswith(("_id", "_arn", "Id", "Arn", "ID", "ARN"))
+
+
+def _wrapped(value: Text, width: int, whole: bool) -> list[Text]:
+    """``value`` in lines of at most ``width`` cells, broken at spaces. An ARN or a GUID
+    in it (or all of a ``whole`` value) is never broken: its line may be wider; any other
+    word wider than ``width`` is folded."""
+    plain = value.plain
+    if whole or cell_len(plain) <= width:
+        return [value]
+    spans: list[tuple[int, int]] = []  # each line's start and end in ``plain``
+    start, end, used = 0, 0, -1  # used: cells on the line so far; -1 while it is empty
+    for match in _WORD.finditer(plain):
+        word, size = match.group(), cell_len(match.group())
+        if used >= 0 and used + 1 + size <= width:
+            end, used = match.end(), used + 1 + size
+            continue
+        if used >= 0:
+            spans.append((start, end))
+        pieces = [match.span()] if size <= width or _unbreakable(word) else _folds(match, width)
+        spans += pieces[:-1]
+        (start, end), used = pieces[-1], cell_len(plain[pieces[-1][0] : pieces[-1][1]])
+    spans.append((start, end))
+    return [value[a:b] for a, b in spans]
+
+
+def _unbreakable(word: str) -> bool:
+    return word.startswith("arn:") or bool(_GUID.search(word))
+
+
+def _folds(match: re.Match[str], width: int) -> list[tuple[int, int]]:
+    """A word too wide for a line, in pieces of at most ``width`` cells."""
+    pieces: list[tuple[int, int]] = []
+    start, used = match.start(), 0
+    for offset in range(match.start(), match.end()):
+        size = cell_len(match.string[offset])
+        if used + size > max(width, 1):
+            pieces.append((start, offset))
+            start, used = offset, 0
+        used += size
+    pieces.append((start, match.end()))
+    return pieces
 
 
 def _scalar_str(value: JsonValue) -> str:

@@ -23,6 +23,7 @@ from backupctl.domain.job import (
 from backupctl.domain.summary_rows import COUNT_FIELDS, Grouping, SummaryRow, summary_record
 from backupctl.domain.targets import AccountEntry
 from backupctl.output.family import Family, RecordWriter
+from backupctl.output.fields import JOB_HEADERS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,7 +68,7 @@ def _account_record(entry: AccountEntry) -> dict[str, JsonValue]:
 
 
 JOBS: Family[Job] = Family(
-    "jobs", FIELDS, as_record, _jobs_table, row=record_row, order=newest_first
+    "jobs", FIELDS, as_record, _jobs_table, row=record_row, order=newest_first, headers=JOB_HEADERS
 )
 JOB_DETAIL: Family[JobDetail] = Family(
     "job detail", (), JobDetail.record, _detail_panel, flat=False, single=True

@@ -3,8 +3,8 @@ Protocol. The seam's dispatch (``format.make_writer``) and the writers import th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -52,7 +52,9 @@ class Family(Generic[R]):
     records are printed by (None: as they arrive); ``flat`` says no value is a list or
     an object; ``single`` that the output is one record, printed bare, not in an array;
     ``spaced_lists`` that a list of names is one CSV cell of space-separated names
-    (otherwise a nested value is JSON in its cell).
+    (otherwise a nested value is JSON in its cell). ``headers`` are the person form's
+    column headers, by field, where they are not the field's name (``--fields`` takes
+    either).
     """
 
     name: str
@@ -64,3 +66,4 @@ class Family(Generic[R]):
     flat: bool = True
     single: bool = False
     spaced_lists: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)

@@ -14,28 +14,30 @@ from backupctl.domain.job import PROBLEM_STATES, Job, newest_first
 from backupctl.local.spool import SortedSpool
 from backupctl.output import cells
 from backupctl.output.cells import Clock
+from backupctl.output.fields import JOB_HEADERS
 
 # From this width on, the created column also shows local time and columns get a 2-space gap.
 WIDE = 120
-# From this width on, the default columns include the job id (for `job describe`).
-WIDE_ID = 160
 # Narrowest a shrinking column gets before Rich's own squeezing takes over.
 _MIN_FLEX = 6
-# Short values that read badly when cut: their columns keep their full width.
-_FIXED_FIELDS = frozenset(
-    {
-        "kind",
-        "state",
-        "account_id",
-        "region",
-        "created_at",
-        "completed_at",
-        "percent_done",
-        "backup_size_bytes",
-        "bytes_transferred",
-        "is_parent",
-    }
+# Narrowest a shrinking column of the default table is shown at: fewer letters say nothing.
+_MIN_SHOWN = 12
+# Ids: never cut, whatever the width (a cut id cannot be passed to `job describe`).
+_ID_FIELDS = frozenset(
+    {"job_id", "account_id", "parent_job_id", "backup_plan_id", "backup_rule_id"}
 )
+# Short values that read badly when cut: their columns keep their full width.
+_FIXED_FIELDS = _ID_FIELDS | {
+    "kind",
+    "state",
+    "region",
+    "created_at",
+    "completed_at",
+    "percent_done",
+    "backup_size_bytes",
+    "bytes_transferred",
+    "is_parent",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,32 +46,66 @@ class _Column:
     cell: Callable[[Job, Clock], Text]
     # 0: keeps its natural width; otherwise its share of the width the fixed columns leave.
     flex: int = 0
+    # In the default table on a narrow console, the order in which columns give way (1
+    # first); 0: always shown.
+    gives_way: int = 0
+    # Never cut, even when the chosen columns do not fit: an id.
+    whole: bool = False
 
 
-DEFAULT_COLUMNS = (
-    _Column("created", lambda job, clock: cells.time_text(job.created_at, clock)),
-    _Column("kind", lambda job, clock: Text(job.kind.value)),
-    _Column("state", lambda job, clock: cells.state_text(job)),
-    _Column("account", lambda job, clock: cells.text(job.account_id)),
-    _Column("region", lambda job, clock: cells.text(job.region)),
-    _Column("resource", lambda job, clock: cells.resource_text(job), flex=2),
-    _Column("message", lambda job, clock: cells.text(job.status_message), flex=3),
-)
-_JOB_ID = _Column("job id", lambda job, clock: cells.text(job.job_id))
-
-
-def columns(fields: Sequence[str] | None, width: int) -> tuple[_Column, ...]:
-    """The chosen fields' columns, or the default ones for a console this wide."""
-    if fields is not None:
-        return tuple(map(_field_column, fields))
-    if width >= WIDE_ID:
-        return (*DEFAULT_COLUMNS[:-1], _JOB_ID, DEFAULT_COLUMNS[-1])
-    return DEFAULT_COLUMNS
-
-
-def _field_column(name: str) -> _Column:
+def _field_column(name: str, gives_way: int = 0) -> _Column:
+    """The column of one record field, headed as the table heads it."""
     flex = 0 if name in _FIXED_FIELDS else 2 if name == "status_message" else 1
-    return _Column(name, lambda job, clock: cells.field_text(job, name, clock), flex)
+    header = JOB_HEADERS.get(name, name)
+    return _Column(header, _field_cell(name), flex, gives_way, whole=name in _ID_FIELDS)
+
+
+def _field_cell(name: str) -> Callable[[Job, Clock], Text]:
+    if name == "resource_name":  # a resource with no name is shown by its type and id
+        return lambda job, clock: cells.resource_text(job)
+    return lambda job, clock: cells.field_text(job, name, clock)
+
+
+# The default table, in the order shown. On a narrow console the message gives way
+# first, then the resource, the kind, the region and the account; the job id (for `job
+# describe`), its state and age stay whole: at 80 columns, created, state, account,
+# region and job id.
+DEFAULT_COLUMNS = (
+    _field_column("created_at"),
+    _field_column("kind", gives_way=3),
+    _field_column("state"),
+    _field_column("account_id", gives_way=5),
+    _field_column("region", gives_way=4),
+    _field_column("job_id"),
+    _field_column("resource_name", gives_way=2),
+    _field_column("status_message", gives_way=1),
+)
+
+
+def columns(fields: Sequence[str] | None) -> tuple[_Column, ...]:
+    """The chosen fields' columns, or the default ones."""
+    if fields is None:
+        return DEFAULT_COLUMNS
+    return tuple(map(_field_column, fields))
+
+
+def shown(
+    natural: Sequence[int], flex: Sequence[int], gives_way: Sequence[int], room: int, gap: int
+) -> list[int]:
+    """The indexes of the columns that fit in ``room``: those that give way (``gives_way``
+    above 0) do so in that order until the rest fit, a shrinking one (``flex``) needing
+    ``_MIN_SHOWN`` at least; a column with nothing to show (natural width 0) never is."""
+    kept = [i for i, width in enumerate(natural) if width]
+
+    def width(indexes: list[int]) -> int:
+        need = [natural[i] if not flex[i] else min(natural[i], _MIN_SHOWN) for i in indexes]
+        return sum(need) + gap * (len(indexes) - 1)
+
+    for i in sorted((i for i in kept if gives_way[i]), key=lambda i: gives_way[i]):
+        if width(kept) <= room:
+            break
+        kept.remove(i)
+    return kept
 
 
 def fit(natural: Sequence[int], flex: Sequence[int], available: int) -> list[int]:
@@ -131,7 +167,7 @@ def _thaw(cell: _Frozen) -> Text:
 class TableWriter:
     """The jobs as a table, newest first, fitted to the console.
 
-    Rows are rendered as pages arrive and spooled like JSON and CSV (``output.spool``), so
+    Rows are rendered as pages arrive and spooled like JSON and CSV (``local.spool``), so
     memory stays bounded however many jobs there are; the columns' widths are known when
     every row has been seen, and the rows are printed one line each at ``close``.
     """
@@ -147,7 +183,8 @@ class TableWriter:
         self._console = console
         width = console.width
         self._wide = width >= WIDE
-        self._columns = columns(fields, width)
+        self._columns = columns(fields)
+        self._default = fields is None
         self._clock = Clock(now or datetime.now(UTC), tz, with_local=self._wide)
         self._natural = [len(column.header) for column in self._columns]
         self._spool: SortedSpool[list[_Frozen]] = SortedSpool()
@@ -174,13 +211,19 @@ class TableWriter:
             console.print(Text("No jobs found."))
             return
         gap = "  " if self._wide else " "
-        flex = [column.flex for column in self._columns]
-        room = console.width - len(gap) * (len(flex) - 1)
-        widths = _squeeze(fit(self._natural, flex, room), room)
-        header = [Text(column.header, style="bold") for column in self._columns]
+        chosen, natural = self._columns, self._natural
+        kept = list(range(len(chosen)))
+        if self._default:
+            flexes, ways = [c.flex for c in chosen], [c.gives_way for c in chosen]
+            kept = shown(natural, flexes, ways, console.width, len(gap))
+        room = console.width - len(gap) * (len(kept) - 1)
+        flex = [chosen[i].flex for i in kept]
+        widths = fit([natural[i] for i in kept], flex, room)
+        widths = _squeeze(widths, [chosen[i].whole for i in kept], room)
+        header = [Text(chosen[i].header, style="bold") for i in kept]
         lines = [_line(header, widths, gap)]
         for row in self._spool.drain():
-            lines.append(_line([_thaw(cell) for cell in row], widths, gap))
+            lines.append(_line([_thaw(row[i]) for i in kept], widths, gap))
             if len(lines) >= _LINES_PER_PRINT:
                 _print(console, lines)
                 lines = []
@@ -188,10 +231,14 @@ class TableWriter:
         _print(console, lines)
 
 
-def _squeeze(widths: list[int], room: int) -> list[int]:
-    """Narrower columns, the widest first, when even the fixed ones do not fit ``room``."""
-    while sum(widths) > room and max(widths) > 1:
-        widest = widths.index(max(widths))
+def _squeeze(widths: list[int], whole: Sequence[bool], room: int) -> list[int]:
+    """Narrower columns, the widest first, when even the fixed ones do not fit ``room``;
+    ``whole`` ones (ids) never: their lines are then wider than the console."""
+    cuttable = [i for i, keep in enumerate(whole) if not keep]
+    while cuttable and sum(widths) > room:
+        widest = max(cuttable, key=lambda i: widths[i])
+        if widths[widest] <= 1:
+            break
         widths[widest] -= 1
     return widths
 

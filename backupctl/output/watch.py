@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    Group,
+    JustifyMethod,
+    RenderableType,
+    RenderResult,
+)
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
@@ -21,13 +28,11 @@ from backupctl.domain.job import Job, newest_first
 from backupctl.output import cells
 from backupctl.output.cells import Clock
 from backupctl.output.safe import safe_str
-from backupctl.output.table import WIDE_ID
+from backupctl.output.table import fit, shown
 
 # The state shown for a job that ended when its final state could not be read.
 ENDED = "ENDED"
 _BAR, _NARROW_BAR, _NARROW = 12, 8, 100
-_MESSAGE_MIN = 12  # below this the message column is left out: a few letters say nothing
-_RESOURCE_SHARE = 2 / 5  # of the width left over, when the message needs the rest
 _STATUS_LINES = 3
 
 Cell = Callable[[Job], RenderableType]
@@ -142,51 +147,56 @@ def _done(job: Job) -> Text:
     return cells.MISSING.copy() if value is None else Text(f"{value:.0f}%")
 
 
-def _table(jobs: Sequence[Job], finished: Sequence[Job], clock: Clock, width: int) -> Table:
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    cell: Cell
+    width: int = 0  # fixed; 0: as wide as its widest text
+    flex: int = 0  # shrinks, taking this share of the width the others leave
+    gives_way: int = 0  # on a narrow console: left out in this order (1 first); 0: never
+    justify: JustifyMethod = "left"
+
+
+def _columns(finished: Sequence[Job], clock: Clock, bar_width: int) -> list[_Column]:
+    """The view's columns, in the order shown; the job id is never cut."""
     ended = set(map(id, finished))
+    return [
+        _Column("created", lambda job: cells.time_text(job.created_at, clock)),
+        _Column("kind", lambda job: Text(job.kind.value), gives_way=3),
+        _Column("state", lambda job: _state(job, id(job) in ended)),
+        _Column("account", lambda job: cells.text(job.account_id), gives_way=5),
+        _Column("region", lambda job: cells.text(job.region), gives_way=4),
+        _Column("job id", lambda job: cells.text(job.job_id)),
+        _Column("resource", cells.resource_text, flex=2, gives_way=2),
+        _Column("progress", _bar(bar_width), width=bar_width, gives_way=6),
+        _Column("", _done, width=4, gives_way=7, justify="right"),
+        _Column("message", lambda job: cells.text(job.status_message), flex=3, gives_way=1),
+    ]
+
+
+def _table(jobs: Sequence[Job], finished: Sequence[Job], clock: Clock, width: int) -> Table:
     bar_width = _BAR if width >= _NARROW else _NARROW_BAR
-    fixed: list[tuple[str, Cell]] = [
-        ("created", lambda job: cells.time_text(job.created_at, clock)),
-        ("kind", lambda job: Text(job.kind.value)),
-        ("state", lambda job: _state(job, id(job) in ended)),
-        ("account", lambda job: cells.text(job.account_id)),
-        ("region", lambda job: cells.text(job.region)),
+    columns = _columns(finished, clock, bar_width)
+    rows = [[column.cell(job) for column in columns] for job in jobs]
+    natural = [
+        column.width or max([len(column.header), *(_cell_len(row[i]) for row in rows)])
+        for i, column in enumerate(columns)
     ]
-    if width >= WIDE_ID:
-        fixed.append(("job id", lambda job: cells.text(job.job_id)))
-    rows = [[cell(job) for _, cell in fixed] for job in jobs]
-    naturals = [
-        max([len(header), *(_cell_len(row[i]) for row in rows)])
-        for i, (header, _) in enumerate(fixed)
-    ]
-    resources = [cells.resource_text(job) for job in jobs]
-    messages = [cells.text(job.status_message) for job in jobs]
-    # What the resource may take: the width less the fixed columns, the bar, the percentage
-    # and one space between each two columns.
-    spare = width - sum(naturals) - bar_width - 4 - (len(fixed) + 2)
-    resource_natural = max([len("resource"), *(t.cell_len for t in resources)])
-    message_natural = max(
-        (t.cell_len for job, t in zip(jobs, messages, strict=True) if job.status_message),
-        default=0,
-    )
-    resource, message = min(resource_natural, spare), 0
-    if message_natural:
-        room = spare - 1  # the message column's own space
-        shared = min(resource_natural, max(int(room * _RESOURCE_SHARE), room - message_natural))
-        if room - shared >= _MESSAGE_MIN:
-            resource, message = shared, min(message_natural, room - shared)
+    if not any(job.status_message for job in jobs):
+        natural[-1] = 0  # no message column of dashes
+    flex, ways = [c.flex for c in columns], [c.gives_way for c in columns]
+    kept = shown(natural, flex, ways, width, 1)
+    room = width - (len(kept) - 1)
+    widths = fit([natural[i] for i in kept], [flex[i] for i in kept], room)
     table = Table(box=None, padding=(0, 1), collapse_padding=True, pad_edge=False)
     table.header_style = "bold"
-    for (header, _), natural in zip(fixed, naturals, strict=True):
-        table.add_column(header, width=natural, no_wrap=True, overflow="ellipsis")
-    table.add_column("resource", width=max(resource, 1), no_wrap=True, overflow="ellipsis")
-    table.add_column("progress", width=bar_width, no_wrap=True)
-    table.add_column("", width=4, justify="right", no_wrap=True)
-    if message:
-        table.add_column("message", width=message, no_wrap=True, overflow="ellipsis")
-    for job, row, res, msg in zip(jobs, rows, resources, messages, strict=True):
-        extra = [msg] if message else []
-        table.add_row(*row, res, _bar(bar_width)(job), _done(job), *extra)
+    for i, size in zip(kept, widths, strict=True):
+        column = columns[i]
+        table.add_column(
+            column.header, width=size, no_wrap=True, overflow="ellipsis", justify=column.justify
+        )
+    for row in rows:
+        table.add_row(*(row[i] for i in kept))
     return table
 
 

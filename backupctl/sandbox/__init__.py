@@ -1,4 +1,4 @@
-"""A simulated AWS Organization (Organizations, STS, AWS Backup and SNS) over HTTP on loopback.
+"""A simulated AWS Organization (Organizations, STS, Account, AWS Backup, SNS) on loopback.
 
 with Sandbox(SandboxConfig(members=8)) as sb:
     boto3.client("backup", endpoint_url=sb.endpoint_url, ...)

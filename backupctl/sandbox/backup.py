@@ -89,11 +89,11 @@ class BackupService:
         route = _route(method, path)
         return route[0] if route else "Unknown"
 
-    def check_region(self, region: str) -> None:
+    def check_region(self, region: str, account_id: str) -> None:
         """Opt-in regions not enabled refuse the token; unknown regions refuse the scope."""
         if region in self.runtime.dataset.regions:
             return
-        if region in self.runtime.config.disabled_regions:
+        if not self.runtime.region_enabled(account_id, region):
             raise self.identity_error(expired=False)
         if region not in backup_regions():
             raise ServiceError(

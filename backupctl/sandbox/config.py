@@ -38,8 +38,10 @@ class Faults:
     """Faults the server injects; all off by default.
 
     Account sets take account ids or account names (names are resolved to ids when the
-    faults are installed). ``org_token_expires_after`` pages into an Organizations
-    listing, the next page's NextToken is refused (as when a token expires mid-listing).
+    faults are installed). ``deny_list_regions`` accounts are refused the Account API's
+    ListRegions (as a role without ``account:ListRegions`` is). ``org_token_expires_after``
+    pages into an Organizations listing, the next page's NextToken is refused (as when a
+    token expires mid-listing).
 
     The faults of bad answers act on a List call when the caller or the ``ByAccountId``
     account is in their set (never on a ``*`` listing), and on a Describe call of the
@@ -58,6 +60,7 @@ class Faults:
     error_rate: float = 0.0
     deny_assume_role: frozenset[str] = frozenset()
     deny_backup: frozenset[str] = frozenset()
+    deny_list_regions: frozenset[str] = frozenset()
     credential_ttl: float | None = None
     looping_token_accounts: frozenset[str] = frozenset()
     cycling_token_accounts: frozenset[str] = frozenset()
@@ -104,6 +107,9 @@ class SandboxConfig:
     second); ``delegated_admin`` is an account id (or name) that may read the organization
     and, with ``cross_account_monitoring``, every account's jobs. A region in both
     ``regions`` and ``disabled_regions`` holds data: the data regions win.
+    ``disabled_regions`` are the opt-in regions: an account has not enabled them, unless
+    ``opted_in`` pairs it (its id or name) with the region; every other region of the
+    partition is enabled by default (the Account API's ListRegions says so).
     ``large_records`` makes records as large as AWS's get (see ``large_records``): the same
     jobs, with long status messages, names, ARNs and vault names. Every name in
     ``sns_topics`` is a standard SNS topic in every active account and data region.
@@ -130,6 +136,7 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 0
     disabled_regions: tuple[str, ...] = DEFAULT_DISABLED_REGIONS
+    opted_in: tuple[tuple[str, str], ...] = ()
     large_records: bool = False
     sns_topics: tuple[str, ...] = DEFAULT_TOPICS
     stopped_resources: int = 3

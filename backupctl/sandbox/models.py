@@ -20,12 +20,13 @@ SERVICE_MODELS = {
     "backup": "backup/2018-11-15",
     "sts": "sts/2011-06-15",
     "organizations": "organizations/2016-11-28",
+    "account": "account/2021-02-01",
 }
 
 
 @cache
 def service_model(service: str) -> dict[str, Any]:
-    """The parsed ``service-2.json`` of ``service`` (backup, sts or organizations)."""
+    """The parsed ``service-2.json`` of ``service`` (backup, sts, organizations or account)."""
     path = _DATA / SERVICE_MODELS[service] / "service-2.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         model: dict[str, Any] = json.load(handle)
@@ -45,12 +46,26 @@ def enum_values(service: str, shape: str) -> frozenset[str]:
 
 
 @cache
+def _endpoints() -> dict[str, Any]:
+    with (_DATA / "endpoints.json").open(encoding="utf-8") as handle:
+        endpoints: dict[str, Any] = json.load(handle)
+    return endpoints
+
+
+@cache
+def partition_regions(region: str) -> tuple[str, ...]:
+    """Every region of the partition that holds ``region``, sorted (what ListRegions lists)."""
+    for partition in _endpoints()["partitions"]:
+        if region in partition["regions"]:
+            return tuple(sorted(partition["regions"]))
+    return (region,)
+
+
+@cache
 def backup_regions() -> frozenset[str]:
     """Every region, in every partition, where botocore knows an AWS Backup endpoint."""
-    with (_DATA / "endpoints.json").open(encoding="utf-8") as handle:
-        endpoints = json.load(handle)
     regions: set[str] = set()
-    for partition in endpoints["partitions"]:
+    for partition in _endpoints()["partitions"]:
         service = partition["services"].get("backup", {})
         regions.update(
             name

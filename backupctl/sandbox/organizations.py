@@ -43,7 +43,7 @@ class OrganizationsService:
             target.removeprefix(_TARGET_PREFIX) if target.startswith(_TARGET_PREFIX) else "Unknown"
         )
 
-    def check_region(self, region: str) -> None:
+    def check_region(self, region: str, account_id: str) -> None:
         """A global service: every region reaches the same endpoint."""
 
     def identity_error(self, expired: bool) -> ServiceError:

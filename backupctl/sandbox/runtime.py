@@ -22,6 +22,7 @@ from backupctl.sandbox.wrong_types import WrongTypes
 _ACCOUNT_FAULTS = (
     "deny_assume_role",
     "deny_backup",
+    "deny_list_regions",
     "looping_token_accounts",
     "cycling_token_accounts",
     "hang_accounts",
@@ -55,8 +56,8 @@ class Service(Protocol):
         """The operation a request asks for (for counting), before it is authenticated."""
         ...
 
-    def check_region(self, region: str) -> None:
-        """Raise the service's error when ``region`` cannot be called."""
+    def check_region(self, region: str, account_id: str) -> None:
+        """Raise the service's error when ``region`` cannot be called by ``account_id``."""
         ...
 
     def handle(self, call: Call) -> Response:
@@ -101,6 +102,9 @@ class Runtime:
         self.delegated_admin = (
             dataset.organization.resolve(config.delegated_admin) if config.delegated_admin else None
         )
+        self._opted_in = {
+            (dataset.organization.resolve(account), region) for account, region in config.opted_in
+        }
         self.set_faults(config.faults)
 
     @property
@@ -159,6 +163,14 @@ class Runtime:
         """Wait ``seconds``, or drop the connection if the server stops meanwhile."""
         if self.stopping.wait(seconds):
             raise Hangup
+
+    def opt_in_region(self, region: str) -> bool:
+        """Whether ``region`` is one an account must enable (it holds no data)."""
+        return region in self.config.disabled_regions and region not in self.dataset.regions
+
+    def region_enabled(self, account_id: str, region: str) -> bool:
+        """Whether ``account_id`` may call ``region``: not an opt-in region, or one it enabled."""
+        return not self.opt_in_region(region) or (account_id, region) in self._opted_in
 
     def monitors_organization(self, account_id: str) -> bool:
         """Whether the account may read the organization: management or delegated admin."""

@@ -20,7 +20,8 @@ _POLL_INTERVAL = 0.05  # how soon serve_forever notices a stop
 
 
 class Sandbox:
-    """Organizations, STS, AWS Backup and SNS for a simulated organization, on 127.0.0.1.
+    """Organizations, STS, Account (ListRegions), AWS Backup and SNS for a simulated
+    organization, on 127.0.0.1.
 
     Use it as a context manager, or call ``start()`` and ``stop()``. Data is generated on
     first use, so starting is fast; ``warm()`` generates it all at once.

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from backupctl.sandbox.account import AccountService
 from backupctl.sandbox.backup import BackupService
 from backupctl.sandbox.echo import ReceivedRequest, echoed
 from backupctl.sandbox.identity import IdentityError
@@ -52,6 +53,7 @@ class SandboxServer(ThreadingHTTPServer):
                 StsService(runtime),
                 OrganizationsService(runtime),
                 SnsService(runtime),
+                AccountService(runtime),
             )
         }
         self._connections: set[socket.socket] = set()
@@ -179,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if error.expired:
                     runtime.fault("expired_token")
                 raise service.identity_error(error.expired) from None
-            service.check_region(region)
+            service.check_region(region, identity.account_id)
             if runtime.roll(faults.throttle_rate):
                 runtime.fault("throttle")
                 raise service.throttled()

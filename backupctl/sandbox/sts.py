@@ -49,11 +49,11 @@ class StsService:
         """The ``Action`` of the form."""
         return _form(body).get("Action", "Unknown")
 
-    def check_region(self, region: str) -> None:
+    def check_region(self, region: str, account_id: str) -> None:
         """STS answers an opt-in region that is not enabled with InvalidClientTokenId."""
         if region in self.runtime.dataset.regions or region == "aws-global":
             return
-        if region in self.runtime.config.disabled_regions or region not in backup_regions():
+        if not self.runtime.region_enabled(account_id, region) or region not in backup_regions():
             raise self.identity_error(expired=False)
 
     def identity_error(self, expired: bool) -> ServiceError:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -13,11 +14,16 @@ import botocore.session
 import pytest
 from rich.cells import cell_len
 
-from backupctl.sandbox import Sandbox
-from tests.cli.conftest import Invoke
+from backupctl.sandbox import DEFAULT_DISABLED_REGIONS, Faults, Sandbox
+from tests.cli.conftest import Invoke, invoke_on
 from tests.cli.oracle import expected_record, rfc3339
+from tests.conftest import SandboxFactory
 
 KINDS = ("backup", "copy", "restore")
+ENABLED = sorted(
+    set(botocore.session.get_session().get_available_regions("backup"))
+    - set(DEFAULT_DISABLED_REGIONS)
+)
 ROLE = "OrganizationAccountAccessRole"
 _ID_MEMBER = {"backup": "BackupJobId", "copy": "CopyJobId", "restore": "RestoreJobId"}
 _OPERATION = {
@@ -174,8 +180,10 @@ def test_found_in_any_of_several_regions_without_kind(cli: Invoke, sandbox: Sand
     )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == expected_detail(sandbox, "copy", account, region, job_id)
+    # Every kind in every region at once, the rest dropped once it is found.
     regions = len(sandbox.dataset.regions)
-    assert _describe_ops(sandbox) == dict.fromkeys(_OPERATION.values(), regions)
+    assert set(_describe_ops(sandbox)) <= set(_OPERATION.values())
+    assert all(count <= regions for count in _describe_ops(sandbox).values())
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -188,7 +196,9 @@ def test_kind_narrows_the_calls(cli: Invoke, sandbox: Sandbox, kind: str) -> Non
     result = cli("job", "describe", job_id, "--kind", kind, "--region", regions, "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["job_id"] == job_id
-    assert _describe_ops(sandbox) == {_OPERATION[kind]: len(sandbox.dataset.regions)}
+    ops = _describe_ops(sandbox)
+    assert set(ops) == {_OPERATION[kind]}
+    assert ops[_OPERATION[kind]] <= len(sandbox.dataset.regions)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -204,13 +214,49 @@ def test_panel_shows_id_state_and_every_describe_only_field(
     text = _SGR.sub("", result.stdout)
     assert "\x1b" not in text
     record = expected_record(kind, describe_body(sandbox, kind, account, region, job_id), region)
-    assert job_id in text
-    assert re.search(rf"│ state +{record['state']}\b", text)
+    assert text.splitlines()[0] == f"{kind} job {job_id}"
+    assert re.search(rf"^  state +{record['state']}\*?$", text, re.MULTILINE)
     extra = list(expected_detail(sandbox, kind, account, region, job_id))[len(record) :]
     assert extra
     for name in extra:
-        assert re.search(rf"^│ {re.escape(name)}\b", text, re.MULTILINE), name
-    assert max(map(cell_len, text.splitlines())) <= 100
+        assert re.search(rf"^  {re.escape(name)}\b", text, re.MULTILINE), name
+
+
+def _arns_and_ids(value: Any) -> Iterator[str]:
+    """Every ARN and GUID in a record, nested values included."""
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _arns_and_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _arns_and_ids(inner)
+    elif isinstance(value, str):
+        yield from re.findall(
+            r"arn:\S+|[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}", value
+        )
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("kind", KINDS)
+def test_at_80_and_100_columns_every_arn_and_id_is_whole_on_one_line_and_labels_are_short(
+    cli: Invoke, sandbox: Sandbox, kind: str, width: int
+) -> None:
+    account = sandbox.dataset.management_account_id
+    region, job_id = richest_job(sandbox, kind, account)
+    record = expected_detail(sandbox, kind, account, region, job_id)
+    result = cli("job", "describe", job_id.lower(), width=width)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    wanted = set(_arns_and_ids(record))
+    assert len(wanted) > 5
+    for token in wanted:
+        assert any(token in line.split() for line in lines), token
+    for line in lines[1:]:
+        if cell_len(line) > width:  # only an ARN or id too wide for any line, alone on it
+            assert len(line.split()) == 1 and line.split()[0] in wanted, line
+    # The labels' column: 24 cells at most (it was 64 at 100 columns).
+    kind_line = re.match(r"  kind +", lines[1])
+    assert kind_line is not None and kind_line.end() <= 26
 
 
 def test_not_found_anywhere_says_where_it_looked(cli: Invoke, sandbox: Sandbox) -> None:
@@ -238,7 +284,7 @@ def test_not_found_names_only_the_kinds_it_tried(cli: Invoke, sandbox: Sandbox) 
     assert "restore" in said
     assert "backup" not in said
     assert "copy" not in said
-    assert sandbox.dataset.regions[0] in said
+    assert f" in {len(ENABLED)} regions (all those enabled)" in said
 
 
 @pytest.mark.parametrize("job_id", ["../etc", "", "A" * 300, "a b", "x\x1b[2J"])
@@ -254,6 +300,77 @@ def test_a_malformed_id_is_refused_before_any_call(
     assert result.stderr.endswith("\n")
     assert "\x1b" not in result.stderr
     assert sandbox.counters.total_requests() == before
+
+
+def test_by_default_every_region_enabled_for_the_caller_is_searched_at_once(
+    cli: Invoke, sandbox: Sandbox
+) -> None:
+    account = sandbox.dataset.management_account_id
+    region = sandbox.dataset.regions[-1]
+    assert region != sandbox.dataset.regions[0]  # not the default region
+    job_id = sandbox.dataset.jobs("restore", account, region)[2]["RestoreJobId"]
+    sandbox.counters.reset()
+    result = cli("job", "describe", job_id, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == expected_detail(sandbox, "restore", account, region, job_id)
+    sandbox.counters.reset()
+    missing = cli("job", "describe", "00000000-0000-0000-0000-000000000000")
+    assert missing.exit_code == 1
+    assert _describe_ops(sandbox) == dict.fromkeys(_OPERATION.values(), len(ENABLED))
+    regions = {key[3] for key in sandbox.counters.requests if key[1].startswith("Describe")}
+    assert regions == set(ENABLED)  # none where the account has not enabled the region
+
+
+def test_the_regions_are_searched_at_once(sandbox_factory: SandboxFactory) -> None:
+    server = sandbox_factory(members=1, jobs_per_region=5, faults=Faults(latency=0.1))
+    result = invoke_on(server, "job", "describe", "00000000-0000-0000-0000-000000000000")
+    assert result.exit_code == 1
+    assert server.counters.max_in_flight >= 16  # not one after another
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_member_accounts_job_in_any_region_through_the_role(
+    cli: Invoke, sandbox: Sandbox, kind: str
+) -> None:
+    account = sandbox.dataset.active_accounts[2].id
+    region, job_id = richest_job(sandbox, kind, account)
+    result = cli("job", "describe", job_id, "--account", "all", "--role", ROLE, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == expected_detail(sandbox, kind, account, region, job_id)
+
+
+def test_a_lower_case_id_is_found(cli: Invoke, sandbox: Sandbox) -> None:
+    account = sandbox.dataset.management_account_id
+    region, job_id = richest_job(sandbox, "backup", account)
+    assert job_id == job_id.upper() and job_id != job_id.lower()
+    result = cli("job", "describe", job_id.lower(), "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == expected_detail(sandbox, "backup", account, region, job_id)
+
+
+def test_not_found_says_what_was_searched_and_what_would_widen_it(
+    cli: Invoke, sandbox: Sandbox
+) -> None:
+    job_id = "0000000a-0000-0000-0000-000000000000"
+    caller = sandbox.dataset.management_account_id
+    result = cli("job", "describe", job_id)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"backupctl: no job {job_id.upper()} found: searched the backup/copy/restore jobs of "
+        f"account {caller} in {len(ENABLED)} regions (all those enabled); to search further: "
+        "--account all --role ROLE (the organization's accounts: Describe calls take no "
+        "ByAccountId, so without a role only the caller's own account is searched)\n"
+    )
+    member = sandbox.dataset.active_accounts[1].id
+    named = cli("job", "describe", job_id, "--region", "us-east-1", "--account", member,
+                "--role", ROLE, "--kind", "copy")  # fmt: skip
+    assert named.exit_code == 1
+    assert named.stderr == (
+        f"backupctl: no job {job_id.upper()} found: searched the copy jobs of account {member} "
+        "in us-east-1; to search further: --region all (every region enabled), --account all, "
+        "no --kind (every kind)\n"
+    )
 
 
 def test_org_view_not_found_says_to_pass_a_role(cli: Invoke, sandbox: Sandbox) -> None:

@@ -93,30 +93,68 @@ def test_panel_shows_every_value_safely() -> None:
     text = re.sub(r"\x1b\[[0-9;]*m", "", screen)
     assert [char for char in ("\x1b", "\u202e") if char in text] == []
     assert max(cell_len(line) for line in text.splitlines()) <= 100
-    lines = [line.strip("│ ") for line in text.splitlines()]
-    assert "copy job c0ffee00-0000-4000-8000-000000000001" in lines[0]
-    for expected in (
-        "state                           FAILED",
-        "created_at                      2025-11-27T12:05:00.000Z (1h ago)",
-        "completed_at                    2025-11-27T12:06:30.250Z (1h ago)",
-        "backup_size_bytes               1536 (1.5 KiB)",
-        "percent_done                    42.5%",
-        "is_parent                       no",
-        "expected_completion_date        2025-11-27T13:00:00Z (1h ago)",
-        "created_by.BackupPlanVersion    v1",
-        "created_by.Nested.Deep          true",
-        "tags                            a, b",
-        "note                            \\x1b[31m[bold]x[/]<U+202E>",
+    lines = text.splitlines()
+    assert lines[0] == "copy job c0ffee00-0000-4000-8000-000000000001"
+    column = 26  # the labels' column: 24 cells at most, and two spaces
+    for label, value in (
+        ("  state", "FAILED"),
+        ("  status_message", 'Access denied, "role" missing'),
+        ("  created_at", "2025-11-27T12:05:00.000Z (1h ago)"),
+        ("  completed_at", "2025-11-27T12:06:30.250Z (1h ago)"),
+        ("  backup_size_bytes", "1536 (1.5 KiB)"),
+        ("  percent_done", "42.5%"),
+        ("  is_parent", "no"),
+        ("  destination_vault_arn", "arn:aws:backup:eu-central-1:210987654321:backup-vault:dst"),
+        ("    BackupPlanVersion", "v1"),
+        ("      Deep", "true"),
+        ("  tags", "a, b"),
+        ("  note", "\\x1b[31m[bold]x[/]<U+202E>"),
     ):
+        expected = label.ljust(column) + value
         assert expected in lines
+    # A label too long for the column has its value after it, or below it.
+    assert "  expected_completion_date  2025-11-27T13:00:00Z (1h ago)" in lines
+    assert "  created_by" in lines and "    Nested" in lines
     assert not any(
-        line.startswith(("created_resource_arn", "parent_job_id", "empty")) for line in lines
+        line.startswith(("  created_resource_arn", "  parent_job_id", "  empty")) for line in lines
     )
     assert "collision" not in text
 
 
-@pytest.mark.parametrize("width", [60, 80])
-def test_panel_fits_narrow_consoles(width: int) -> None:
+ARN = re.compile(r"arn:\S+")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_panel_fits_narrow_consoles_but_never_breaks_an_arn_or_id(width: int) -> None:
     screen, _ = render(OutputFormat.TABLE, width=width)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", screen)
-    assert max(cell_len(line) for line in text.splitlines()) <= width
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", screen).splitlines()
+    job = full_job()
+    arns = [v for v in job if isinstance(v, str) and v.startswith("arn:")]
+    assert {match for line in lines for match in ARN.findall(line)} == set(arns)
+    assert any(job.job_id in line for line in lines[1:])
+    assert lines[0] == f"copy job {job.job_id}"  # whole, however narrow
+    for line in lines[1:]:
+        # A line wider than the console holds one whole ARN or id, and nothing else.
+        assert cell_len(line) <= width or line.split() in ([a] for a in arns), line
+
+
+def test_a_message_wraps_at_spaces_and_keeps_the_arns_in_it_whole() -> None:
+    arn = "arn:aws:iam::210987654321:role/service-role/AWSBackupDefaultServiceRole"
+    job = full_job()._replace(
+        status_message=f"Access denied to {arn} while starting the copy " + "z" * 50
+    )
+    screen, stream = io.StringIO(), io.StringIO()
+    console = Console(file=screen, width=60, force_terminal=False)
+    writer = make_writer(
+        OutputFormat.TABLE, JOB_DETAIL, console=console, stream=stream, fields=None, now=NOW
+    )
+    writer.write([JobDetail(job, {})])
+    writer.close()
+    lines = screen.getvalue().splitlines()
+    start = lines.index("  status_message")
+    assert lines[start + 1 : start + 5] == [
+        "    Access denied to",
+        f"    {arn}",
+        "    while starting the copy",
+        "    " + "z" * 50,
+    ]

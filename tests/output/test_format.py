@@ -56,11 +56,22 @@ def test_validate_fields_accepts_spaces_and_keeps_order() -> None:
     assert validate_fields(" state , job_id,created_at ") == ("state", "job_id", "created_at")
 
 
+def test_validate_fields_takes_the_table_headers_in_any_case() -> None:
+    chosen = validate_fields("Created,RESOURCE,message,Job ID,Account,State,resource-type")
+    assert chosen == (
+        "created_at", "resource_name", "status_message", "job_id", "account_id", "state",
+        "resource_type",
+    )  # fmt: skip
+    assert validate_fields("JOB-ID") == validate_fields("job_id") == ("job_id",)
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
         ("state,bogus", "unknown field 'bogus'"),
-        ("state,State", "unknown field 'State'"),
+        ("state,State", "field 'state' appears twice"),
+        ("created,created_at", "field 'created_at' appears twice"),
+        ("job  id", "unknown field 'job  id'"),
         ("state,job_id,state", "field 'state' appears twice"),
         ("", "needs at least one field"),
         ("  ", "needs at least one field"),

@@ -17,6 +17,7 @@ from backupctl.output.table import TableWriter, fit
 from .factory import HOSTILE, NOW, make_job
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
+GUID = "B355707E-4E2D-137E-EACA-E8E94316A0B1"  # as AWS writes job ids: upper-case
 # What may never reach the terminal from the data, once Rich's own SGR styling is removed.
 FORBIDDEN = ["\x1b", "\x07", "\x08", "\r", "\x7f", "\x85", "\x9b", "\u2028"] + [
     chr(c) for c in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -76,7 +77,7 @@ def test_hostile_text_is_shown_literally() -> None:
 
 
 def test_long_message_is_cut_with_an_ellipsis() -> None:
-    text = plain(render([make_job(status_message="y" * 5000)], width=80))
+    text = plain(render([make_job(status_message="y" * 5000)], width=160))
     row = text.splitlines()[1]
     assert row.rstrip().endswith("y…")
     assert len(text) < 1000
@@ -85,6 +86,7 @@ def test_long_message_is_cut_with_an_ellipsis() -> None:
 def test_default_columns_at_80() -> None:
     job = make_job(
         kind=Kind.RESTORE,
+        job_id=GUID,
         region="ap-southeast-2",
         state="FAILED",
         resource_type="EBS",
@@ -92,18 +94,26 @@ def test_default_columns_at_80() -> None:
         status_message="Access denied while assuming the restore role in the target account",
     )
     header, row, *_ = plain(render([job])).splitlines()
+    assert header.split() == ["created", "state", "account", "region", "job", "id"]
+    assert row == f"2h ago  FAILED 123456789012 ap-southeast-2 {GUID}"
+
+
+def test_default_columns_at_100_add_the_kind_and_the_resource() -> None:
+    job = make_job(
+        job_id=GUID, resource_type="EBS", resource_arn="arn:aws:ec2:us-east-1:1:volume/vol-0abc"
+    )
+    header, row, *_ = plain(render([job], width=100)).splitlines()
     assert header.split() == [
         "created",
         "kind",
         "state",
         "account",
         "region",
+        "job",
+        "id",
         "resource",
-        "message",
     ]
-    assert row.startswith("2h ago  restore FAILED 123456789012 ap-southeast-2 EBS vol")
-    assert row.rstrip().endswith("…")
-    assert "11-27" not in row
+    assert row == f"2h ago  backup COMPLETED 123456789012 us-east-1 {GUID} EBS vol-0abc"
 
 
 def test_wide_console_shows_local_time_and_whole_values() -> None:
@@ -113,21 +123,25 @@ def test_wide_console_shows_local_time_and_whole_values() -> None:
     assert "EBS vol-0abc" in row
 
 
-def test_very_wide_console_adds_the_job_id() -> None:
-    header, row, *_ = plain(render([make_job()], width=160)).splitlines()
-    assert header.split() == [
-        "created",
-        "kind",
-        "state",
-        "account",
-        "region",
-        "resource",
-        "job",
-        "id",
-        "message",
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 159, 160, 200])
+def test_the_job_id_is_whole_at_every_width(width: int) -> None:
+    jobs = [
+        make_job(job_id=GUID, region="ap-southeast-4", state="COMPLETED", status_message="y" * 300),
+        make_job(job_id=GUID.replace("B", "C"), resource_name="r" * 80),
     ]
-    assert make_job().job_id in row
-    assert "job id" not in plain(render([make_job()], width=159))
+    header, *rows, _ = plain(render(jobs, width=width)).splitlines()
+    assert "job id" in header
+    assert GUID in rows[0] and GUID.replace("B", "C") in rows[1]
+    assert max(map(cell_len, rows)) <= max(width, 36 + 15)  # created, state and the id
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_a_chosen_id_is_never_cut(width: int) -> None:
+    job = make_job(job_id=GUID, parent_job_id=GUID.lower(), status_message="y" * 300)
+    fields = ("job_id", "parent_job_id", "status_message")
+    header, row, *_ = plain(render([job], width=width, fields=fields)).splitlines()
+    assert header.startswith("job id                               parent_job_id ")
+    assert row.startswith(f"{GUID} {GUID.lower()} ")
 
 
 def test_resource_name_wins_over_arn() -> None:
@@ -180,7 +194,7 @@ def test_fields_choose_the_columns() -> None:
     job = make_job(percent_done=42.5, backup_size_bytes=3 * 1024**3, is_parent=False)
     fields = ("job_id", "percent_done", "backup_size_bytes", "is_parent", "completed_at")
     header, row, *_ = plain(render([job], width=120, fields=fields)).splitlines()
-    assert header.split() == list(fields)
+    assert header.split() == ["job", "id", *fields[1:]]  # headed as the default table heads it
     assert row.split() == [job.job_id, "42.5%", "3.0", "GiB", "no", "-"]
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from backupctl.output.watch import WatchView
 
 from .factory import HOSTILE, NOW, make_job
-from .test_table import FORBIDDEN, plain
+from .test_table import FORBIDDEN, GUID, plain
 
 
 def render(view: WatchView, *, width: int = 80, height: int = 60) -> str:
@@ -52,8 +52,9 @@ def test_hostile_text_never_reaches_the_terminal_and_lines_fit(width: int) -> No
     assert "[bold red]x[/]" in render(hostile_view(), width=200)  # shown, not obeyed
 
 
-def test_row_at_80_columns_has_state_progress_and_percentage() -> None:
+def test_row_at_80_columns_has_the_whole_job_id_state_progress_and_percentage() -> None:
     job = make_job(
+        job_id=GUID,
         state="RUNNING",
         region="ap-southeast-2",
         resource_type="EBS",
@@ -63,29 +64,42 @@ def test_row_at_80_columns_has_state_progress_and_percentage() -> None:
     )
     view = WatchView([job], [], NOW, refreshed_at=NOW, next_in=7, tz=UTC)
     header, row, counts, status = plain(render(view)).splitlines()
-    assert header.split() == [
-        "created",
-        "kind",
-        "state",
-        "account",
-        "region",
-        "resource",
-        "progress",
-    ]
-    assert row.startswith("2h ago  backup RUNNING 123456789012 ap-southeast-2 EBS vol-0abcdef")
+    assert header.split() == ["created", "state", "account", "job", "id", "progress"]
+    assert row.startswith(f"2h ago  RUNNING 123456789012 {GUID} ━")
     assert row.rstrip().endswith("42%")
-    assert "━" in row
     assert counts == "1 active: 1 RUNNING"
     assert status == "refreshed 14:00:00, next in 7s, Ctrl-C to quit"
 
 
-def test_a_wide_console_adds_the_job_id_and_the_message() -> None:
+def test_100_columns_add_the_region() -> None:
+    job = make_job(job_id=GUID, state="RUNNING", region="ap-southeast-2", percent_done=42.5)
+    header, row, *_ = plain(render(WatchView([job], [], NOW, refreshed_at=NOW), width=100)).split(
+        "\n"
+    )
+    assert header.split() == ["created", "state", "account", "region", "job", "id", "progress"]
+    assert f"ap-southeast-2 {GUID} ━" in row
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 132, 200])
+def test_the_job_id_is_whole_at_every_width(width: int) -> None:
+    jobs = [
+        make_job(job_id=GUID, state="RUNNING", resource_name="r" * 90, status_message="y" * 300),
+        make_job(job_id=GUID.replace("B", "C"), state="PENDING", region="ap-southeast-4"),
+    ]
+    text = plain(render(WatchView(jobs, [], NOW, refreshed_at=NOW), width=width))
+    assert GUID in text and GUID.replace("B", "C") in text
+    assert max(map(cell_len, text.splitlines())) <= width
+
+
+def test_a_wide_console_adds_the_kind_resource_and_message() -> None:
     job = make_job(state="PENDING", status_message="waiting for the backup window")
     header, row, *_ = plain(render(WatchView([job], [], NOW, refreshed_at=NOW), width=200)).split(
         "\n"
     )
-    assert "job id" in header
-    assert "message" in header
+    assert header.split() == [
+        "created", "kind", "state", "account", "region", "job", "id", "resource", "progress",
+        "message",
+    ]  # fmt: skip
     assert job.job_id in row
     assert "waiting for the backup window" in row
 

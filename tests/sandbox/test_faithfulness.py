@@ -141,6 +141,18 @@ def test_organizations_and_sts_responses_match_the_model(sandbox: Sandbox) -> No
     assert_faithful(recorder)
 
 
+def test_account_list_regions_responses_match_the_model(sandbox: Sandbox) -> None:
+    recorder = Recorder()
+    account = client(sandbox, "account", region="us-east-1", recorder=recorder)
+    account.list_regions()
+    first = account.list_regions(MaxResults=5)
+    account.list_regions(MaxResults=5, NextToken=first["NextToken"])
+    account.list_regions(RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"])
+    account.list_regions(AccountId=sandbox.dataset.active_accounts[1].id, MaxResults=50)
+    assert len(recorder.responses) == 5
+    assert_faithful(recorder)
+
+
 @pytest.fixture(scope="module")
 def small() -> Iterator[Sandbox]:
     """A small organization whose faults the scenarios below switch on and off."""
@@ -190,6 +202,27 @@ def _org_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
     ]
 
 
+def _account_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
+    member_id = sb.dataset.active_accounts[1].id
+    member = client(sb, "account", member_id, "us-east-1", recorder=rec)
+    loose = client(sb, "account", region="us-east-1", recorder=rec, validate=False)
+    bogus = client(sb, "account", region="us-east-1", credentials=BOGUS, recorder=rec)
+    management = sb.dataset.management_account_id
+    return [
+        lambda: member.list_regions(AccountId=management),
+        lambda: loose.list_regions(AccountId=management),
+        lambda: loose.list_regions(MaxResults=51),
+        lambda: loose.list_regions(NextToken="garbage"),
+        lambda: loose.list_regions(RegionOptStatusContains=["ON"]),
+        lambda: bogus.list_regions(),
+    ]
+
+
+def _denied_list_regions(sb: Sandbox, rec: Recorder) -> list[Call]:
+    sb.set_faults(Faults(deny_list_regions=frozenset({"management"})))
+    return [lambda: client(sb, "account", region="us-east-1", recorder=rec).list_regions()]
+
+
 def _sts_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
     sts = client(sb, "sts", recorder=rec, validate=False)
     role = f"arn:aws:iam::{sb.dataset.active_accounts[1].id}:role/OrganizationAccountAccessRole"
@@ -209,6 +242,7 @@ def _fault_errors(faults: Faults) -> Scenario:
             lambda: client(sb, "backup", recorder=rec).list_protected_resources(),
             lambda: client(sb, "organizations", recorder=rec).list_accounts(),
             lambda: client(sb, "sts", recorder=rec).get_caller_identity(),
+            lambda: client(sb, "account", region="us-east-1", recorder=rec).list_regions(),
         ]
 
     return calls
@@ -236,16 +270,21 @@ def _expired_errors(sb: Sandbox, rec: Recorder) -> list[Call]:
                           "ResourceNotFoundException", "AccessDeniedException"]),
         (_org_errors, ["AccessDeniedException", "InvalidInputException", "InvalidInputException",
                        "ParentNotFoundException", "UnrecognizedClientException"]),
+        (_account_errors, ["AccessDeniedException", "ValidationException",
+                           "ValidationException", "ValidationException", "ValidationException",
+                           "UnrecognizedClientException"]),
+        (_denied_list_regions, ["AccessDeniedException"]),
         (_sts_errors, ["AccessDenied", "ValidationError", "InvalidClientTokenId"]),
         (_fault_errors(Faults(throttle_rate=1.0)),
          ["ThrottlingException", "ThrottlingException", "TooManyRequestsException",
-          "Throttling"]),
+          "Throttling", "TooManyRequestsException"]),
         (_fault_errors(Faults(error_rate=1.0)),
          ["ServiceUnavailableException", "ServiceUnavailableException", "ServiceException",
-          "InternalFailure"]),
+          "InternalFailure", "InternalServerException"]),
         (_expired_errors, ["ExpiredTokenException", "ExpiredTokenException", "ExpiredToken"]),
     ],
-    ids=["backup", "organizations", "sts", "throttling", "5xx", "expired"],
+    ids=["backup", "organizations", "account", "account-denied", "sts", "throttling", "5xx",
+         "expired"],
 )  # fmt: skip
 def test_every_error_is_parsed_by_botocore_and_matches_the_model(
     small: Sandbox, scenario: Scenario, codes: list[str]

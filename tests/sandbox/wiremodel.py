@@ -141,7 +141,9 @@ def error_members(service: str, code: str) -> set[str]:
         if shape.get("exception") and code in (name, shape.get("error", {}).get("code")):
             return set(shape["members"])
     assert code in _GENERIC_ERRORS, f"{code} is neither modelled nor a known front-end error"
-    return {"Code", "Message", "Type", "Context"} if service == "backup" else {"Message"}
+    if service == "backup":
+        return {"Code", "Message", "Type", "Context"}
+    return {"message"} if service == "account" else {"Message"}
 
 
 @dataclass
@@ -227,6 +229,9 @@ def _check_error(captured: Captured) -> list[str]:
         problems = [] if body.get("Code") == code else [f"Code {body.get('Code')} != {code}"]
         if body.get("Type") not in ("User", "Server"):
             problems.append(f"Type {body.get('Type')!r}")
+    elif model(service)["metadata"]["protocol"] == "rest-json":
+        code = captured.headers.get("x-amzn-errortype", "")
+        problems = [] if code else ["no x-amzn-ErrorType"]
     else:
         code = body.get("__type", "")
         problems = []
