@@ -109,7 +109,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Global options come before the command."""
+    """Global options: before the command or, moved there by ``run``, after it."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = env
     env.debug = debug
@@ -166,8 +166,12 @@ def run(args: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _run(args: list[str] | None, env: Environment) -> int:
+    from backupctl.cli.global_options import before_the_command
+
     try:
-        result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=env)
+        root = typer.main.get_command(app)
+        line = before_the_command(root, sys.argv[1:] if args is None else args)
+        result: Any = root.main(args=line, prog_name="backupctl", standalone_mode=False, obj=env)
     except (BrokenPipeError, StdoutClosed):
         silence_stdout()
         return int(ExitStatus.OK)
