@@ -113,9 +113,9 @@ def where(env: Environment, args: TargetArgs) -> Where:
     regions = tuple(args.region or ())
     if not regions and not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         regions = config.regions
-    profile = args.profile
+    profile, origin = args.profile, "--profile"
     if profile is None and not os.environ.get("AWS_PROFILE"):
-        profile = config.profile
+        profile, origin = config.profile, f"{config.path}: profile"
     targets = TargetOptions(
         accounts,
         args.ou,
@@ -129,6 +129,7 @@ def where(env: Environment, args: TargetArgs) -> Where:
         args.concurrency or config.concurrency or DEFAULT_CONCURRENCY,
         args.timeout or DEFAULT_TIMEOUT,
         _endpoint(env),
+        origin,
     )
 
 
