@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from backupctl.cli import args
-from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
 
 app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=True)
@@ -16,7 +15,7 @@ app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=Tru
 def list_accounts(
     ctx: typer.Context,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
 ) -> None:
     """Show the accounts and regions a command with these options would read, and how.
 
@@ -24,16 +23,12 @@ def list_accounts(
     'org-view' = the caller's credentials with ByAccountId; 'skipped' = not ACTIVE.
     """
     from backupctl.app.list_accounts import list_accounts as run
-    from backupctl.output import make_writer
     from backupctl.output.families import ACCOUNTS
 
     env = environment(ctx)
     with reported(env):
-        fmt = args.output_format(output, env)
+        writer = args.writer(env, ACCOUNTS, shown)
         where = args.where(env, targets)
         entries = run(where)
-        writer = make_writer(
-            fmt, ACCOUNTS, stream=env.stdout, console=env.out_console(), fields=None
-        )
         writer.write(entries)
         writer.close()

@@ -15,8 +15,9 @@ import inspect
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
 
 from backupctl.app.requests import Endpoint, Where
 from backupctl.cli import options as opt
@@ -32,10 +33,14 @@ from backupctl.domain.query import (
 )
 from backupctl.domain.targets import TargetOptions
 from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
-from backupctl.output import OutputFormat, validate_fields
+from backupctl.output import Family, OutputFormat, RecordWriter, make_writer, validate_fields
 from backupctl.output.report import ReportFormat
 
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
+
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,7 +71,17 @@ class QueryArgs:
     limit: int | None = None
 
 
-_GROUPS = (TargetArgs,)
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutputArgs:
+    """How records are printed, as typed on the command line (``--fields`` apart: not every
+    command's records have fields to choose)."""
+
+    output: opt.Output = None
+    query: opt.Query = None
+    header: opt.Header = False
+
+
+_GROUPS = (TargetArgs, OutputArgs)
 
 
 def grouped(command: F) -> F:
@@ -180,6 +195,43 @@ def output_format(value: str | None, env: Environment) -> OutputFormat:
         valid = ", ".join(f.value for f in OutputFormat)
         name = "BACKUPCTL_OUTPUT" if from_env else "--output"
         raise UsageError(f"{name}: unknown format {value!r}; valid: {valid}") from None
+
+
+def writer(
+    env: Environment,
+    family: Family[R],
+    shown: OutputArgs,
+    *,
+    fields: Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> RecordWriter[R]:
+    """The writer the output options ask for, checked before any call: UsageError for a bad
+    format, query, or an option the format does not take."""
+    fmt = output_format(shown.output, env)
+    if shown.header and fmt is not OutputFormat.TEXT:
+        raise UsageError("--header is for -o text (CSV always has one; JSON names its keys)")
+    query = query_expression(shown.query, fmt, _QUERIED)
+    return make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
+                       fields=fields, now=now, query=query, header=shown.header)  # fmt: skip
+
+
+# The formats --query applies to: those whose form is the JSON one.
+_QUERIED = (OutputFormat.JSON, OutputFormat.NDJSON, OutputFormat.TEXT)
+
+
+def query_expression(
+    text: str | None, fmt: StrEnum, formats: Sequence[StrEnum]
+) -> QueryExpression | None:
+    """``--query``'s expression, checked; UsageError when it is not one, or when ``fmt`` is
+    not one of the ``formats`` it applies to (those with a JSON form)."""
+    if text is None:
+        return None
+    if fmt not in formats:
+        with_ = ", ".join(f"-o {f.value}" for f in formats)
+        raise UsageError(f"--query applies to the JSON form, not to -o {fmt.value}: use {with_}")
+    from backupctl.output.query_expression import QueryExpression
+
+    return QueryExpression(text)
 
 
 def fields(value: str | None, known: Sequence[str]) -> tuple[str, ...] | None:

@@ -15,7 +15,7 @@ import typer
 
 from backupctl.domain.job import ALL_STATES, Kind
 
-OUTPUTS = ("table", "json", "ndjson", "csv")
+OUTPUTS = ("table", "json", "ndjson", "csv", "text")
 REPORT_OUTPUTS = ("text", "markdown", "json")
 
 

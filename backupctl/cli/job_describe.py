@@ -30,7 +30,7 @@ def describe(
     ),
     kind: opt.Kind = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     history: opt.History = False,
     db: opt.Db = None,
 ) -> None:
@@ -43,18 +43,14 @@ def describe(
     """
     from backupctl.app.describe_job import check_job_id, describe_job
     from backupctl.app.history_reading import find_stored
-    from backupctl.output import make_writer
     from backupctl.output.families import JOB_DETAIL
 
     env = environment(ctx)
     with reported(env):
         check_job_id(job_id)
         kinds = parse_kinds(kind or [])
-        fmt = args.output_format(output, env)
+        writer = args.writer(env, JOB_DETAIL, shown)
         where = args.where(env, targets)
-        writer = make_writer(
-            fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
-        )
         if history:
             store = open_store(env, db)
             stored = find_stored(store, job_id, kinds, Scope.of(where.targets))

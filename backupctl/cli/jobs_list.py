@@ -26,7 +26,7 @@ def list_jobs(
     vault: opt.Vault = None,
     limit: opt.Limit = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     fields: opt.Fields = None,
     history: opt.History = False,
     db: opt.Db = None,
@@ -39,7 +39,6 @@ def list_jobs(
     read; 70 internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.list_jobs import list_jobs as run
-    from backupctl.output import make_writer
     from backupctl.output.families import JOBS
 
     env = environment(ctx)
@@ -56,13 +55,10 @@ def list_jobs(
             limit=limit,
         )
         query = args.query(chosen, now)
-        fmt = args.output_format(output, env)
         chosen_fields = args.fields(fields, JOBS.fields)
+        writer = args.writer(env, JOBS, shown, fields=chosen_fields, now=now)
         where = args.where(env, targets)
         source = stored_jobs(env, db, where, query.since, now) if history else None
-        writer = make_writer(
-            fmt, JOBS, stream=env.stdout, console=env.out_console(), fields=chosen_fields, now=now
-        )
         reading = run(where, query, writer, env.hooks(), source)
         writer.close()
         tell_unread(env, reading)

@@ -51,7 +51,7 @@ def summary(
     until: opt.Until = None,
     resource_type: opt.ResourceType = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     fields: opt.Fields = None,
     history: opt.History = False,
     db: opt.Db = None,
@@ -66,7 +66,6 @@ def summary(
     """
     from backupctl.app.job_summary import SummaryRequest, summarize_jobs
     from backupctl.domain.summary_rows import parse_grouping
-    from backupctl.output import make_writer
     from backupctl.output.families import summary_family
 
     env = environment(ctx)
@@ -77,16 +76,14 @@ def summary(
         )
         query = args.query(chosen, now)
         grouping = parse_grouping(by)
-        fmt = args.output_format(output, env)
         family = summary_family(grouping)
         chosen_fields = args.fields(fields, family.fields)
+        writer = args.writer(env, family, shown, fields=chosen_fields, now=now)
         where = args.where(env, targets)
         db_path = args.history_db(env, db)
         since_at = query.since or now  # --since always has a value here (its default)
         request = SummaryRequest(where, query, since_at, db_path, grouping, history)
         result = summarize_jobs(request, env.hooks())
-        writer = make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
-                             fields=chosen_fields, now=now)  # fmt: skip
         writer.write(result.rows)
         writer.close()
         tell_unread(env, result.reading)

@@ -134,7 +134,7 @@ Output = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="table (default), json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
+        help="table (default), json, ndjson, csv or text (env: BACKUPCTL_OUTPUT).",
         autocompletion=complete.outputs,
         rich_help_panel=_OUTPUT,
     ),
@@ -142,6 +142,29 @@ Output = Annotated[
 Fields = Annotated[
     str | None,
     typer.Option("--fields", help="Fields to show, in order: a,b,c.", rich_help_panel=_OUTPUT),
+]
+Query = Annotated[
+    str | None,
+    typer.Option(
+        "--query",
+        help="JMESPath over the JSON form, as in the AWS CLI: with -o json and -o text the "
+        "whole array, with -o ndjson each record.",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+Header = Annotated[
+    bool,
+    typer.Option(
+        "--header", help="With -o text: the field names on a first line.", rich_help_panel=_OUTPUT
+    ),
+]
+ReportQuery = Annotated[
+    str | None,
+    typer.Option(
+        "--query",
+        help="With -o json: JMESPath over the report object, as in the AWS CLI.",
+        rich_help_panel=_OUTPUT,
+    ),
 ]
 ReportOutput = Annotated[
     str,

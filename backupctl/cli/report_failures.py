@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +19,7 @@ from backupctl.output.report import ReportFormat, render_report
 
 if TYPE_CHECKING:
     from backupctl.app.report_failures import FailureReport
+    from backupctl.output.query_expression import QueryExpression
 
 app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
 
@@ -62,6 +64,7 @@ def failures(
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
+    query_text: opt.ReportQuery = None,
     history: opt.History = False,
     db: opt.Db = None,
 ) -> None:
@@ -92,6 +95,7 @@ def failures(
         )
         query = args.query(chosen, now)
         fmt = args.report_format(output)
+        shape = args.query_expression(query_text, fmt, (ReportFormat.JSON,))
         where = args.where(env, targets)
         if new and history:
             raise UsageError("--new remembers what AWS listed: it cannot be used with --history")
@@ -109,11 +113,11 @@ def failures(
                 "what earlier --new runs reported is not known, so every problem is reported again"
             )
         if gaps:
-            finish(_with_gaps(env, report, fmt, now, verbose))
+            finish(_with_gaps(env, report, Shown(fmt, now, verbose, shape)))
             return
         summary, reading = report.read()
         tell_unread(env, reading)
-        _print(env, summary, fmt, now, verbose)
+        _print(env, summary, Shown(fmt, now, verbose, shape))
         remembered = _remember(env, report, summary)
     finish(verdict(reading.status, findings=bool(summary.problems), undelivered=not remembered))
 
@@ -129,9 +133,18 @@ def _remember(env: Environment, report: FailureReport, summary: Summary) -> bool
     return True
 
 
-def _with_gaps(
-    env: Environment, report: FailureReport, fmt: ReportFormat, now: datetime, verbose: bool
-) -> ExitStatus:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """How the report is printed: its format, the moment it is written at, whether an
+    all-clear is said, and the ``--query`` of its JSON."""
+
+    fmt: ReportFormat
+    now: datetime
+    verbose: bool
+    query: QueryExpression | None
+
+
+def _with_gaps(env: Environment, report: FailureReport, shown: Shown) -> ExitStatus:
     """``--gaps``: both reports from one run, in one report; errors outrank findings."""
     from backupctl.app.report_gaps import GapReport, GapRequest
     from backupctl.output.report.both import render_both
@@ -139,14 +152,15 @@ def _with_gaps(
     gap_report = GapReport(GapRequest(report.request.where), env.hooks())
     summary, found, reading = report.read_with_gaps(gap_report)
     tell_unread(env, reading)
-    shown = summary.problems or summary.unreadable or found.gaps or found.unreadable
-    if shown or (verbose and fmt is ReportFormat.JSON):
-        render_both(summary, found, fmt, env.stdout, now)
-    elif verbose:
+    found_any = summary.problems or summary.unreadable or found.gaps or found.unreadable
+    if found_any or (shown.verbose and shown.fmt is ReportFormat.JSON):
+        render_both(summary, found, shown.fmt, env.stdout, shown.now, shown.query)
+    elif shown.verbose:
         from backupctl.output.report.common import header
         from backupctl.output.report.gap_words import gap_header
 
-        env.stdout.write(f"All clear: {header(summary, now)}\nAll clear: {gap_header(found)}\n")
+        clear = f"All clear: {header(summary, shown.now)}\nAll clear: {gap_header(found)}\n"
+        env.stdout.write(clear)
         env.stdout.flush()
     remembered = _remember(env, report, summary)
     try:
@@ -158,16 +172,14 @@ def _with_gaps(
     return verdict(reading.status, findings=findings, undelivered=not remembered)
 
 
-def _print(
-    env: Environment, summary: Summary, fmt: ReportFormat, now: datetime, verbose: bool
-) -> None:
+def _print(env: Environment, summary: Summary, shown: Shown) -> None:
     if summary.problems or summary.unreadable:
-        render_report(summary, fmt, env.stdout, now)
-    elif verbose:
-        if fmt is ReportFormat.JSON:
-            render_report(summary, fmt, env.stdout, now)
+        render_report(summary, shown.fmt, env.stdout, shown.now, shown.query)
+    elif shown.verbose:
+        if shown.fmt is ReportFormat.JSON:
+            render_report(summary, shown.fmt, env.stdout, shown.now, shown.query)
         else:
             from backupctl.output.report.common import header
 
-            env.stdout.write(f"All clear: {header(summary, now)}\n")
+            env.stdout.write(f"All clear: {header(summary, shown.now)}\n")
             env.stdout.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.domain.gaps import GapSummary
 from backupctl.output.report import ReportFormat
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 Rpo = Annotated[
     str | None,
@@ -46,6 +49,7 @@ def gaps(
     verbose: Verbose = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
+    query: opt.ReportQuery = None,
 ) -> None:
     """Find protected resources whose backups stopped, and backups whose copy never ran.
 
@@ -66,6 +70,7 @@ def gaps(
     env = environment(ctx)
     with reported(env):
         fmt = args.report_format(output)
+        shape = args.query_expression(query, fmt, (ReportFormat.JSON,))
         request = GapRequest(
             args.where(env, targets),
             rpo=parse_duration(rpo, "--rpo") if rpo is not None else None,
@@ -77,16 +82,22 @@ def gaps(
         report.open()
         summary, reading = report.read()
         tell_unread(env, reading)
-        _print(env, summary, fmt, verbose)
+        _print(env, summary, fmt, verbose, shape)
         report.remember()
     finish(verdict(reading.status, findings=summary.gaps > 0))
 
 
-def _print(env: Environment, summary: GapSummary, fmt: ReportFormat, verbose: bool) -> None:
+def _print(
+    env: Environment,
+    summary: GapSummary,
+    fmt: ReportFormat,
+    verbose: bool,
+    query: QueryExpression | None,
+) -> None:
     from backupctl.output.report.gaps import render_gaps
 
     if summary.gaps or summary.unreadable or (verbose and fmt is ReportFormat.JSON):
-        render_gaps(summary, fmt, env.stdout)
+        render_gaps(summary, fmt, env.stdout, query)
     elif verbose:
         from backupctl.output.report.gap_words import gap_header
 

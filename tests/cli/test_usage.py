@@ -45,6 +45,12 @@ WHERE = [
     ("--external-id", "x" * 1225, "--role", "R"),
     ("--output", "xml"),
     ("-o", "XML"),
+    ("-o", "json", "--query", "[?"),
+    ("-o", "json", "--query", "foo(@)"),
+    ("-o", "text", "--query", "length(@, @)"),
+    ("-o", "csv", "--query", "job_id"),
+    ("--query", "job_id"),  # the table has no JSON form
+    ("-o", "json", "--header"),
     ("-o", ""),
     ("--nope",),
     ("--account",),
@@ -88,6 +94,8 @@ WHICH = [
     ("--resource-type", "x" * 200),
 ]
 REPORT_WHICH = [
+    ("--query", "totals"),  # -o text: no JSON form
+    ("-o", "json", "--query", "a b"),
     ("--since", "1000000d"),
     ("--until", "99999999999999h"),
     ("--vault", "my.vault"),
@@ -145,6 +153,9 @@ def test_bad_usage_exits_2_with_one_line_and_no_request(
         (("jobs", "list", "--resource-type", "a b"), "--resource-type: AWS does not accept 'a b'"),
         (("job", "describe"), "JOB_ID"),
         (("jobs", "list", "--nope"), "--nope"),
+        (("jobs", "list", "-o", "json", "--query", "[?"), "--query: '[?'"),
+        (("jobs", "list", "-o", "csv", "--query", "a"), "not to -o csv"),
+        (("report", "gaps", "-o", "json", "--query", "nope(@)"), "no function nope()"),
     ],
 )
 def test_the_error_names_what_was_wrong(cli: Invoke, args: tuple[str, ...], named: str) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from backupctl.domain.problems import Summary
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 
 class ReportFormat(StrEnum):
@@ -17,8 +20,14 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
-def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: datetime) -> None:
-    """Write the report in ``fmt`` to ``stream`` as one write."""
+def render_report(
+    summary: Summary,
+    fmt: ReportFormat,
+    stream: TextIO,
+    now: datetime,
+    query: QueryExpression | None = None,
+) -> None:
+    """Write the report in ``fmt`` to ``stream`` as one write (``query``: JSON only)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.text import render_text
 
@@ -30,7 +39,7 @@ def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: date
     elif fmt is ReportFormat.JSON:
         from backupctl.output.report.json import render_json
 
-        text = render_json(summary, now)
+        text = render_json(summary, now, query)
     else:
         assert_never(fmt)
     stream.write(text)

@@ -7,17 +7,25 @@ read. JSON: the failure report's object with the gap report's object as ``gaps``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from backupctl.domain.gaps import GapSummary
 from backupctl.domain.problems import Summary
 from backupctl.output.report import ReportFormat
 
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
+
 
 def render_both(
-    summary: Summary, gaps: GapSummary, fmt: ReportFormat, stream: TextIO, now: datetime
+    summary: Summary,
+    gaps: GapSummary,
+    fmt: ReportFormat,
+    stream: TextIO,
+    now: datetime,
+    query: QueryExpression | None = None,
 ) -> None:
-    """Write both reports in ``fmt`` to ``stream`` as one write."""
+    """Write both reports in ``fmt`` to ``stream`` as one write (``query``: JSON only)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.gaps_text import render_gaps_text
         from backupctl.output.report.text import render_text
@@ -29,12 +37,11 @@ def render_both(
 
         text = render_markdown(summary, now) + "\n" + render_gaps_markdown(gaps)
     elif fmt is ReportFormat.JSON:
-        from backupctl.output.json import dumps
+        from backupctl.output.query_expression import queried_json
         from backupctl.output.report.gaps_json import gaps_object
         from backupctl.output.report.json import failures_object
 
-        text = dumps({**failures_object(summary, now), "gaps": gaps_object(gaps)}, pretty=True)
-        text += "\n"
+        text = queried_json({**failures_object(summary, now), "gaps": gaps_object(gaps)}, query)
     else:
         assert_never(fmt)
     stream.write(text)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from backupctl.domain.job import JsonValue, as_record, format_time, newest_first
 from backupctl.domain.problems import Summary, problem_of
-from backupctl.output.json import dumps
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 
-def render_json(summary: Summary, now: datetime) -> str:
-    """The report object as indented JSON."""
-    return dumps(failures_object(summary, now), pretty=True) + "\n"
+def render_json(summary: Summary, now: datetime, query: QueryExpression | None = None) -> str:
+    """The report object as indented JSON, or what ``query`` makes of it."""
+    from backupctl.output.query_expression import queried_json
+
+    return queried_json(failures_object(summary, now), query)
 
 
 def failures_object(summary: Summary, now: datetime) -> dict[str, JsonValue]:
