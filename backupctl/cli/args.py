@@ -25,14 +25,16 @@ from backupctl.cli.environment import Environment
 from backupctl.domain.errors import UsageError
 from backupctl.domain.query import (
     Query,
+    parse_count,
     parse_kinds,
     parse_resource_type,
+    parse_seconds,
     parse_states,
     parse_when,
     split_values,
 )
 from backupctl.domain.targets import TargetOptions
-from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY
 from backupctl.output import Family, OutputFormat, RecordWriter, make_writer, validate_fields
 from backupctl.output.report import ReportFormat
 
@@ -68,7 +70,7 @@ class QueryArgs:
     resource_type: str | None = None
     resource_arn: str | None = None
     vault: str | None = None
-    limit: int | None = None
+    limit: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,8 +125,10 @@ def where(env: Environment, args: TargetArgs) -> Where:
     """The target options, each from the command line, else the environment, else the
     config file, else the built-in default; validated, with ``@list`` accounts expanded."""
     config = env.config
+    concurrency = _number(args.concurrency, "--concurrency", most=MAX_CONCURRENCY)
+    timeout = None if args.timeout is None else parse_seconds(args.timeout, "--timeout")
     accounts: tuple[str, ...] = tuple(args.account or ()) or (() if args.ou else config.accounts)
-    accounts = config.expand_accounts(split_values(accounts)) if accounts else ()
+    accounts = config.expand_accounts(split_values(accounts, "--account")) if accounts else ()
     regions = tuple(args.region or ())
     if not regions and not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         regions = config.regions
@@ -141,8 +145,8 @@ def where(env: Environment, args: TargetArgs) -> Where:
     return Where(
         targets.validate(),
         profile,
-        args.concurrency or config.concurrency or DEFAULT_CONCURRENCY,
-        args.timeout or DEFAULT_TIMEOUT,
+        concurrency or config.concurrency or DEFAULT_CONCURRENCY,
+        timeout or DEFAULT_TIMEOUT,
         _endpoint(env),
         origin,
     )
@@ -171,8 +175,12 @@ def query(args: QueryArgs, now: datetime) -> Query:
         resource_type=parse_resource_type(args.resource_type),
         resource_arn=args.resource_arn,
         vault=args.vault,
-        limit=args.limit,
+        limit=_number(args.limit, "--limit"),
     )
+
+
+def _number(text: str | None, option: str, *, most: int | None = None) -> int | None:
+    return None if text is None else parse_count(text, option, most=most)
 
 
 def output_format(value: str | None, env: Environment) -> OutputFormat:

@@ -55,21 +55,20 @@ ExternalId = Annotated[
     typer.Option("--external-id", help="ExternalId for --role.", rich_help_panel=_WHERE),
 ]
 Concurrency = Annotated[
-    int | None,
+    str | None,
     typer.Option(
         "--concurrency",
-        min=1,
-        max=256,
-        help="Calls in flight at once (default 32).",
+        metavar="N",
+        help="Calls in flight at once, 1 to 256 (default 32).",
         rich_help_panel=_WHERE,
     ),
 ]
 Timeout = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--timeout",
-        min=1,
-        help="Give up on an API call (retries included) after this many seconds (default 120).",
+        metavar="SECONDS",
+        help="Give up on an API call (retries included) after this long (default 120).",
         rich_help_panel=_WHERE,
     ),
 ]
@@ -123,9 +122,9 @@ Vault = Annotated[
     ),
 ]
 Limit = Annotated[
-    int | None,
+    str | None,
     typer.Option(
-        "--limit", min=1, help="At most this many jobs, the newest.", rich_help_panel=_WHICH
+        "--limit", metavar="N", help="At most N jobs, the newest.", rich_help_panel=_WHICH
     ),
 ]
 

@@ -92,7 +92,7 @@ def _iso_time(text: str, option: str) -> datetime:
 def parse_states(values: Sequence[str]) -> tuple[str, ...]:
     """Upper-case and validate states against the union of the three kinds' states."""
     states: list[str] = []
-    for value in split_values(values):
+    for value in split_values(values, "--state"):
         state = value.upper()
         if state not in ALL_STATES:
             raise UsageError(f"--state: unknown state {value!r}; valid: {', '.join(ALL_STATES)}")
@@ -104,7 +104,7 @@ def parse_states(values: Sequence[str]) -> tuple[str, ...]:
 def parse_kinds(values: Sequence[str]) -> tuple[Kind, ...]:
     """Validate ``--kind`` values; none given means all three kinds."""
     kinds: list[Kind] = []
-    for value in split_values(values):
+    for value in split_values(values, "--kind"):
         try:
             kind = Kind(value.lower())
         except ValueError:
@@ -124,15 +124,35 @@ def parse_resource_type(value: str | None) -> str | None:
     return _RESOURCE_TYPE_BY_LOWER.get(value.strip().lower(), value.strip())
 
 
-def split_values(values: Sequence[str]) -> list[str]:
+def split_values(values: Sequence[str], option: str) -> list[str]:
     """Repeatable options that also take comma lists: ``--x a,b --x c`` -> ``[a, b, c]``."""
     out: list[str] = []
     for value in values:
         parts = [p.strip() for p in value.split(",")]
         if any(not p for p in parts):
-            raise UsageError(f"empty value in {value!r}")
+            raise UsageError(f"{option}: {value!r} has an empty value (a comma too many?)")
         out.extend(parts)
     return out
+
+
+# ASCII digits, as for relative times; a number of seconds may have a fraction.
+_WHOLE = re.compile(r"^\s*[0-9]+\s*$")
+_DECIMAL = re.compile(r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$")
+
+
+def parse_count(text: str, option: str, *, least: int = 1, most: int | None = None) -> int:
+    """A whole number from ``least`` to ``most`` (no limit when None), for ``option``."""
+    if _WHOLE.match(text) and least <= int(text) <= (most if most is not None else int(text)):
+        return int(text)
+    upto = f"from {least} to {most}" if most is not None else f"of {least} or more"
+    raise UsageError(f"{option}: {text!r} is not a whole number {upto}")
+
+
+def parse_seconds(text: str, option: str, *, least: float = 1) -> float:
+    """A number of seconds, ``least`` or more (a fraction allowed), for ``option``."""
+    if _DECIMAL.match(text) and float(text) >= least:
+        return float(text)
+    raise UsageError(f"{option}: {text!r} is not a number of seconds, {least:g} or more")
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ class TargetOptions:
 
     def validate(self) -> TargetOptions:
         """Check every value; raise UsageError on the first bad one. No AWS call."""
-        accounts = tuple(split_values(self.accounts))
+        accounts = tuple(split_values(self.accounts, "--account"))
         for account in accounts:
             if account.lower() != "all" and not _ACCOUNT_ID.fullmatch(account):
                 raise UsageError(f"--account: {account!r} is not a 12-digit account id or 'all'")
@@ -104,7 +104,7 @@ class TargetOptions:
                 raise UsageError("--ou and --account cannot be combined")
             if not _OU_ID.fullmatch(self.ou):
                 raise UsageError(f"--ou: {self.ou!r} is not an OU id (ou-xxxx-xxxxxxxx) or root id")
-        regions = tuple(split_values(self.regions))
+        regions = tuple(split_values(self.regions, "--region"))
         for region in regions:
             if region.lower() != "all" and not _REGION.fullmatch(region):
                 raise UsageError(f"--region: {region!r} is not a region name (like eu-west-1)")

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from backupctl.domain.errors import UsageError
+from backupctl.engine.fanout import MAX_CONCURRENCY
 
 _SCALARS: Mapping[str, type] = {
     "role": str,
@@ -137,8 +138,8 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         else:
             valid = ", ".join([*_SCALARS, *_LISTS, *_TABLES])
             raise bad(key, f"is not a setting (settings: {valid})")
-    if values.get("concurrency") is not None and not 1 <= values["concurrency"] <= 256:
-        raise bad("concurrency", "must be between 1 and 256")
+    if values.get("concurrency") is not None and not 1 <= values["concurrency"] <= MAX_CONCURRENCY:
+        raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}")
     return Config(path=path, **values)
 
 

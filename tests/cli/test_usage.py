@@ -79,6 +79,9 @@ WHICH = [
     ("--limit", "abc"),
     ("--concurrency", "0"),
     ("--concurrency", "100000"),
+    ("--concurrency", "1.5"),
+    ("--timeout", "0"),
+    ("--timeout", "soon"),
     ("--fields", "nope"),
     ("--fields", "state,state"),
     ("--fields", ""),
@@ -162,6 +165,31 @@ def test_the_error_names_what_was_wrong(cli: Invoke, args: tuple[str, ...], name
     result = cli(*args)
     assert result.exit_code == 2
     assert named.lower() in result.stderr.lower()
+
+
+COMMA = "has an empty value (a comma too many?)"
+WHOLE = "is not a whole number of 1 or more"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("jobs", "list", "--concurrency", "0"), "--concurrency: '0' is not a whole number from 1 to 256"),  # noqa: E501
+        (("jobs", "watch", "--interval", "0.5"), f"--interval: '0.5' {WHOLE}"),
+        (("jobs", "watch", "--count", "-1"), f"--count: '-1' {WHOLE}"),
+        (("jobs", "list", "--limit", "ten"), f"--limit: 'ten' {WHOLE}"),
+        (("jobs", "list", "--timeout", "0.5"), "--timeout: '0.5' is not a number of seconds, 1 or more"),  # noqa: E501
+        (("jobs", "list", "--account", "551882321577,"), f"--account: '551882321577,' {COMMA}"),
+        (("jobs", "list", "--state", "FAILED,"), f"--state: 'FAILED,' {COMMA}"),
+        (("jobs", "list", "--region", ",eu-west-1"), f"--region: ',eu-west-1' {COMMA}"),
+    ],
+)  # fmt: skip
+def test_a_bad_value_is_said_in_backupctls_words(
+    cli: Invoke, args: tuple[str, ...], line: str
+) -> None:
+    result = cli(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"backupctl: error: {line}\n"
 
 
 @pytest.mark.parametrize("spelling", ["JSON", "Json", " json "])
