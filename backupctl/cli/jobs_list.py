@@ -55,6 +55,8 @@ def list_jobs(
             limit=limit,
         )
         query = args.query(chosen, now)
+        if (unanswerable := query.unanswerable(now)) is not None:
+            env.warn(unanswerable)
         chosen_fields = args.fields(fields, JOBS.fields)
         writer = args.writer(env, JOBS, shown, fields=chosen_fields, now=now)
         where = args.where(env, targets)

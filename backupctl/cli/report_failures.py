@@ -94,6 +94,8 @@ def failures(
             vault=vault,
         )
         query = args.query(chosen, now)
+        if (unanswerable := query.unanswerable(now)) is not None:
+            env.warn(unanswerable)
         fmt = args.report_format(output)
         shape = args.query_expression(query_text, fmt, (ReportFormat.JSON,))
         where = args.where(env, targets)

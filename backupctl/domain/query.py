@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backupctl.domain.errors import UsageError
-from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
+from backupctl.domain.job import ALL_STATES, STATES, Job, Kind, format_time
 
 # ASCII digits only: Python's \d is any Unicode digit, and int() reads them all.
 _RELATIVE = re.compile(r"^\s*(?P<n>[0-9]+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
@@ -192,6 +192,22 @@ class Query:
             raise UsageError("--limit must be at least 1")
         if self.resource_arn is not None and not _ARN.fullmatch(self.resource_arn):
             raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
+
+    def unanswerable(self, now: datetime) -> str | None:
+        """Why no job can match, known before any call (said on stderr, so that an empty
+        answer is not taken for a quiet day); None when some job may."""
+        if self.since is not None and self.since > now:
+            return f"--since {format_time(self.since)} is in the future: no job was created since"
+        if self.states and not self.listings():
+            kinds = "/".join(k.value for k in self.kinds)
+            having = "; ".join(
+                f"{state} is a state of {'/'.join(k.value for k in Kind if state in STATES[k])}"
+                " jobs only"
+                for state in self.states
+            )
+            either = " or ".join(self.states)
+            return f"no {kinds} job is ever {either} ({having}): none was looked for"
+        return None
 
     def listings(self) -> list[Listing]:
         """The List* call chains this query needs: per kind, and per state where states are given.
