@@ -61,9 +61,11 @@ def _version(value: bool) -> None:
 
 
 def _colour_mode(value: str) -> str:
+    from backupctl.local.config import COLOURS
+
     mode = value.strip().lower()
-    if mode not in ("auto", "always", "never"):
-        raise UsageError(f"--color: {value!r} is not auto, always or never")
+    if mode not in COLOURS:
+        raise UsageError(f"--color: {value!r} is not {', '.join(COLOURS)}")
     return mode
 
 
@@ -117,7 +119,7 @@ def root(
         from backupctl.local.config import load
 
         env.config = load(config, explicit=config is not None)
-        env.color = _colour_mode(color or env.config.color or "auto")
+        env.color = _colour_mode(color) if color is not None else env.config.color or "auto"
     if debug:
         from backupctl.local.debuglog import enable_debug_log
 

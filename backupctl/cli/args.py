@@ -190,13 +190,8 @@ def output_format(value: str | None, env: Environment) -> OutputFormat:
     from_env = value is None and bool(os.environ.get("BACKUPCTL_OUTPUT"))
     if from_env:
         value = os.environ["BACKUPCTL_OUTPUT"]
-    if value is None:
-        if not config.output:
-            return OutputFormat.TABLE
-        try:
-            return OutputFormat(config.output.strip().lower())
-        except ValueError:
-            raise UsageError(f"{config.path}: output {config.output!r} is not a format") from None
+    if value is None:  # the config file's was checked when it was read
+        return OutputFormat(config.output) if config.output else OutputFormat.TABLE
     try:
         return OutputFormat(value.strip().lower())
     except ValueError:
