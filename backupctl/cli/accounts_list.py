@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import typer
 
 from backupctl.cli import args
@@ -21,6 +23,8 @@ def list_accounts(
 
     'caller' = the caller's own credentials; 'role' = the role assumed in the account;
     'org-view' = the caller's credentials with ByAccountId; 'skipped' = not ACTIVE.
+    An id the organization does not hold is NOT_IN_ORGANIZATION; names Organizations
+    does not give come from the config file's [names].
     """
     from backupctl.app.list_accounts import list_accounts as run
     from backupctl.output.families import ACCOUNTS
@@ -29,6 +33,6 @@ def list_accounts(
     with reported(env):
         writer = args.writer(env, ACCOUNTS, shown)
         where = args.where(env, targets)
-        entries = run(where)
-        writer.write(entries)
+        names = env.config.names
+        writer.write([replace(e, name=e.name or names.get(e.account_id)) for e in run(where)])
         writer.close()
