@@ -6,6 +6,7 @@ import shlex
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO
 
 import typer
@@ -90,6 +91,14 @@ AdvanceEvery = Annotated[
 ]
 Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
 Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
+Detach = Annotated[
+    bool,
+    typer.Option(
+        "--detach",
+        help="Serve in the background: print the exports and BACKUPCTL_SANDBOX_PID, and "
+        'return (eval "$(backupctl sandbox --detach)"; kill $BACKUPCTL_SANDBOX_PID).',
+    ),
+]
 Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
 ThrottleRate = Annotated[float, _fault("Share of requests throttled.", min=0.0, max=1.0)]
 ErrorRate = Annotated[float, _fault("Share of requests answered with a 5xx.", min=0.0, max=1.0)]
@@ -171,6 +180,7 @@ def sandbox(
     sns_topic: SnsTopics = None,
     advance_every: AdvanceEvery = None,
     port: Port = 0,
+    detach: Detach = False,
     warm: Warm = False,
     latency: Latency = 0.0,
     throttle_rate: ThrottleRate = 0.0,
@@ -200,7 +210,8 @@ def sandbox(
 
     Prints the environment a shell needs on stdout, as export lines ready for eval.
 
-    Describes the organization on stderr, and serves until Ctrl-C or SIGTERM.
+    Describes the organization on stderr, and serves until Ctrl-C or SIGTERM; with
+    --detach, serves in the background until SIGTERM and returns at once.
 
     AWS Backup serves 30 days of backup, copy and restore jobs (List, Describe) made by
     each account's backup plans on their schedules; the plans, their versions and
@@ -259,20 +270,27 @@ def sandbox(
     except ValueError as error:
         env.warn(f"error: {error}")
         raise typer.Exit(int(ExitStatus.USAGE)) from None
-    if warm:
-        server.warm()
-    try:
-        server.start()
-    except OSError as error:
-        env.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
-        raise typer.Exit(int(ExitStatus.UNREADABLE)) from None
-    try:
-        _print_env(server, env.stdout)
-        _describe(server, advance_every, env.stderr)
-        code = _serve_until_stopped(server, advance_every)
-    finally:
-        server.stop()
-    raise typer.Exit(code)
+
+    def serve(exports: TextIO, settled: Callable[[], None]) -> int:
+        if warm:
+            server.warm()
+        try:
+            server.start()
+        except OSError as error:
+            env.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
+            return int(ExitStatus.UNREADABLE)
+        try:
+            _print_env(server, exports)
+            settled()
+            return _serve_until_stopped(server, advance_every)
+        finally:
+            server.stop()
+
+    if detach:
+        from backupctl.cli.detached import run_detached
+
+        raise typer.Exit(run_detached(serve, env.stdout, env.stderr))
+    raise typer.Exit(serve(env.stdout, lambda: _describe(server, advance_every, env.stderr)))
 
 
 def _print_env(server: Sandbox, out: TextIO) -> None:
