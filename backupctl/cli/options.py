@@ -95,7 +95,8 @@ Since = Annotated[
     str | None,
     typer.Option(
         "--since",
-        help="Created at or after: ISO 8601 (UTC unless an offset is given) or 90m, 24h, 7d, 2w.",
+        help="Created at or after: ISO 8601 (UTC unless an offset is given), 90m, 24h, 7d, "
+        "2w, or now.",
         rich_help_panel=_WHICH,
     ),
 ]

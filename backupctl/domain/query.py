@@ -58,8 +58,10 @@ FILTER_OPTIONS = {
 
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
-    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given),
-    from 1000-01-01 to the end of 9999 (UTC)."""
+    """``now``, ``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an
+    offset is given), from 1000-01-01 to the end of 9999 (UTC)."""
+    if text.strip().lower() == "now":
+        return now
     match = _RELATIVE.fullmatch(text)
     try:
         if match:
@@ -84,7 +86,7 @@ def _iso_time(text: str, option: str) -> datetime:
     except (ValueError, OverflowError):
         raise UsageError(
             f"{option}: cannot read {text!r}; use an ISO 8601 date or time "
-            "(2026-11-27, 2026-11-27T06:00:00Z) or a relative time (90m, 24h, 7d, 2w)"
+            "(2026-11-27, 2026-11-27T06:00:00Z), a relative time (90m, 24h, 7d, 2w) or now"
         ) from None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

@@ -45,3 +45,10 @@ def test_a_state_some_kind_has_says_nothing(cli: Invoke) -> None:
     result = cli("jobs", "list", "--state", "EXPIRED", "--limit", "1", "-o", "json")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_until_now_is_the_run_s_own_time(cli: Invoke) -> None:
+    until_now = cli("jobs", "list", "--since", "2d", "--until", "now", "-o", "json")
+    plain = cli("jobs", "list", "--since", "2d", "-o", "json")
+    assert until_now.exit_code == 0, until_now.stderr
+    assert until_now.stdout == plain.stdout != "[]\n"

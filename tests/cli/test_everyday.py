@@ -57,6 +57,11 @@ def test_help_does_not_import_boto3(args: list[str]) -> None:
     ("words", "cword", "expected"),
     [
         ("backupctl jobs list --state F", "4", ["FAILED"]),
+        ("backupctl jobs list --state f", "4", ["failed"]),
+        ("backupctl jobs list --state Fa", "4", ["Failed"]),
+        ("backupctl jobs list --kind B", "4", ["BACKUP"]),
+        ("backupctl jobs list -o J", "4", ["JSON"]),
+        ("backupctl jobs list -o t", "4", ["table", "text"]),
         ("backupctl jobs list --kind ", "4", ["backup", "copy", "restore"]),
         ("backupctl jobs list -o n", "4", ["ndjson"]),
         ("backupctl jobs list --region eu-west-", "4", ["eu-west-1", "eu-west-2", "eu-west-3"]),
