@@ -8,11 +8,17 @@ import typer
 
 from backupctl.cli import args
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 
-app = typer.Typer(help="The accounts backupctl would read.", no_args_is_help=True)
+_EXAMPLES = examples(
+    "backupctl accounts list --account all --role OrganizationAccountAccessRole",
+    "backupctl accounts list --ou ou-ab12-34cd5678 --region all",
+    "backupctl accounts list --account @prod -o text | cut -f1,3",
+)
+app = typer.Typer(help="The accounts backupctl would read.", epilog=_EXAMPLES, no_args_is_help=True)
 
 
-@app.command("list")
+@app.command("list", epilog=_EXAMPLES)
 @args.grouped
 def list_accounts(
     ctx: typer.Context,

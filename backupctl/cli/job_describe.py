@@ -9,6 +9,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import exit_with
 from backupctl.cli.stored import open_store
 from backupctl.domain.errors import ExitStatus
@@ -18,15 +19,20 @@ from backupctl.domain.query import parse_kinds
 from backupctl.domain.targets import Access, Target
 from backupctl.output.unread import failure_lines
 
-app = typer.Typer(help="Describe one AWS Backup job.", no_args_is_help=True)
+_EXAMPLES = examples(
+    "backupctl job describe 5B3F2D8C-1A2B-4C3D-9E8F-0123456789AB",
+    "backupctl job describe JOB_ID --account all --role OrganizationAccountAccessRole",
+    "backupctl job describe JOB_ID -o json --query status_message",
+)
+app = typer.Typer(help="Describe one AWS Backup job.", epilog=_EXAMPLES, no_args_is_help=True)
 
 
-@app.command("describe")
+@app.command("describe", epilog=_EXAMPLES)
 @args.grouped
 def describe(
     ctx: typer.Context,
     job_id: str = typer.Argument(
-        ..., help="The job id (backup, copy or restore).", show_default=False
+        ..., metavar="JOB_ID", help="The job id (backup, copy or restore).", show_default=False
     ),
     kind: opt.Kind = None,
     targets: args.TargetArgs = args.TargetArgs(),

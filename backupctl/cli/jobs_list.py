@@ -7,13 +7,26 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread
 from backupctl.cli.stored import stored_jobs
 
-app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, watch and count AWS Backup jobs.",
+    epilog=examples("backupctl jobs list --state failed --since 24h", "backupctl jobs summary"),
+    no_args_is_help=True,
+)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        "backupctl jobs list --account all --region all --state failed --since 24h",
+        "backupctl jobs list --kind copy --since 7d -o csv > copies.csv",
+        "backupctl jobs list --since 24h -o json --query '[?state==`FAILED`].job_id'",
+        "backupctl jobs list -o text --fields account_id,state | sort | uniq -c",
+    ),
+)
 @args.grouped
 def list_jobs(
     ctx: typer.Context,

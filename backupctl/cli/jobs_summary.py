@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ By = Annotated[
     str | None,
     typer.Option(
         "--by",
+        metavar="GROUP",
         help="account, region, resource-type or kind: a row per day and group.",
         autocompletion=lambda: ["account", "region", "resource-type", "kind"],
         rich_help_panel="Output",
@@ -29,8 +31,10 @@ Since = Annotated[
     str,
     typer.Option(
         "--since",
-        help="The first day counted (default 14d): ISO 8601 or 90m, 24h, 7d, 2w; whole UTC "
-        "days are counted.",
+        metavar="WHEN",
+        help="The first day counted: ISO 8601, 90m, 24h, 7d or 2w; whole UTC days are "
+        "counted (default: 14d).",
+        show_default=False,
         rich_help_panel="Which jobs",
     ),
 ]
@@ -38,7 +42,13 @@ Since = Annotated[
 
 def register(jobs: typer.Typer) -> None:
     """Add ``jobs summary`` beside ``jobs list``."""
-    jobs.command("summary")(summary)
+    jobs.command(
+        "summary",
+        epilog=examples(
+            "backupctl jobs summary --by account",
+            "backupctl jobs summary --history --since 90d --by kind -o csv",
+        ),
+    )(summary)
 
 
 @args.grouped

@@ -9,6 +9,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import exit_with, finish
 from backupctl.domain.errors import ExitStatus
 from backupctl.domain.query import parse_count
@@ -103,4 +104,10 @@ def _watchable(env: Environment, console: Console) -> bool:
 
 def register(jobs_app: typer.Typer) -> None:
     """Add ``watch`` to the ``jobs`` command group."""
-    jobs_app.command("watch")(watch)
+    jobs_app.command(
+        "watch",
+        epilog=examples(
+            "backupctl jobs watch --account all --region all",
+            "backupctl jobs watch --kind backup --interval 10 --count 6",
+        ),
+    )(watch)

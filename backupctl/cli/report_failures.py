@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.cli.stored import stored_jobs
 from backupctl.domain.errors import ExitStatus, StateNotSavedError, UsageError
@@ -21,17 +22,32 @@ if TYPE_CHECKING:
     from backupctl.app.report_failures import FailureReport
     from backupctl.output.query_expression import QueryExpression
 
-app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
+app = typer.Typer(
+    help="Reports for people and for cron: what failed, and what did not happen.",
+    epilog=examples("backupctl report failures --new", "backupctl report gaps --rpo 26h"),
+    no_args_is_help=True,
+)
 
 
-@app.command("failures")
+@app.command(
+    "failures",
+    epilog=examples(
+        "backupctl report failures --account all --role BackupAuditRole --new",
+        "backupctl report failures --since 7d --gaps -o markdown",
+        "backupctl report failures -o json --query 'problems[].job_id'",
+    ),
+)
 @args.grouped
 def failures(
     ctx: typer.Context,
     since: Annotated[
         str,
         typer.Option(
-            "--since", help="Created at or after (default 24h): ISO 8601 or 90m, 24h, 7d, 2w."
+            "--since",
+            metavar="WHEN",
+            help="Created at or after: ISO 8601, 90m, 24h, 7d, 2w or now (default: 24h).",
+            show_default=False,
+            rich_help_panel="Which jobs",
         ),
     ] = "24h",
     until: opt.Until = None,

@@ -9,6 +9,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.domain.gaps import GapSummary
 from backupctl.output.report import ReportFormat
@@ -20,6 +21,7 @@ Rpo = Annotated[
     str | None,
     typer.Option(
         "--rpo",
+        metavar="DURATION",
         help="Expect a backup of every resource at least this often (90m, 26h, 2d, 1w), "
         "instead of each resource's own plan rule or history.",
     ),
@@ -28,7 +30,9 @@ CopyGrace = Annotated[
     str,
     typer.Option(
         "--copy-grace",
-        help="How long after a backup completes its copies may be missing (default 4h).",
+        metavar="DURATION",
+        help="How long after a backup completes its copies may be missing (default: 4h).",
+        show_default=False,
     ),
 ]
 New = Annotated[
@@ -107,4 +111,10 @@ def _print(
 
 def register(report_app: typer.Typer) -> None:
     """Add ``gaps`` to the ``report`` command group."""
-    report_app.command("gaps")(gaps)
+    report_app.command(
+        "gaps",
+        epilog=examples(
+            "backupctl report gaps --account all --role BackupAuditRole --new",
+            "backupctl report gaps --rpo 26h --copy-grace 6h -o json",
+        ),
+    )(gaps)

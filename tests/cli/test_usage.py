@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
+import typer
 
 from backupctl import __version__
+from backupctl.cli.app import app
+from backupctl.cli.help_text import GLOBAL_NOTE
 from backupctl.sandbox import Sandbox
 from tests.cli.conftest import Invoke
 
@@ -263,6 +267,46 @@ def test_every_command_has_help(
     for option in HELP[command]:
         assert option.lower() in shown.lower(), option
     assert sandbox.counters.total_requests() == before
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command's words, the root's and the groups' included."""
+    found = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+EVERY_COMMAND = _commands(typer.main.get_command(app))
+
+
+def test_every_command_is_covered() -> None:
+    leaves = {"jobs list", "jobs watch", "jobs summary", "job describe", "accounts list",
+              "report failures", "report gaps", "history sync", "history export", "sandbox",
+              "completion"}  # fmt: skip
+    assert leaves <= {" ".join(words) for words in EVERY_COMMAND}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: " ".join(c) or "backupctl")
+def test_every_help_has_examples_value_names_and_fits(
+    cli: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+    width: int,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert cli(*command, "--help").exit_code == 0
+    shown = capsys.readouterr().out
+    lines = [line.rstrip() for line in shown.splitlines()]
+    assert all(len(line) <= width for line in lines), shown
+    examples = [line.strip() for line in lines[lines.index(" Examples:") + 1 :] if line.strip()]
+    assert examples[0].startswith(("backupctl ", "eval ", "source ")), examples
+    assert examples[-1] == GLOBAL_NOTE
+    # Values are named (ID, WHEN, N), never Python's types; no default is said twice.
+    assert not re.search(r"<(bool|str|int|float|list|file|path)", shown), shown
+    assert "[default:" not in shown or command == ("sandbox",)
 
 
 def test_root_help_lists_the_exit_codes(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:
