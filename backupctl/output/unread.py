@@ -28,7 +28,9 @@ def failure_lines(failures: Sequence[Failure[C]]) -> list[str]:
     """One line per kind of error, naming the accounts, regions and kinds it covers.
 
     Calls of one account fail alike (a denied role, a refused permission), so grouping by
-    the error's code names each failed target once; the first failure's words are shown.
+    the error's code names each failed target once; the words shown are those of its first
+    listing in a fixed order (backup jobs first, then the first region), whichever failed
+    first.
     Accounts that failed alike (the same code, regions, kinds and words, their own id
     aside: a role ARN names it) share one line that counts and names them.
     """
@@ -41,7 +43,8 @@ def failure_lines(failures: Sequence[Failure[C]]) -> list[str]:
         regions = ", ".join(sorted({f.target.region for f in group}))
         kinds = {kind for f in group if (kind := f.listing.kind) is not None}
         others = {str(f.listing) for f in group if f.listing.kind is None}
-        reason = group[0].error.reason.replace(account, ACCOUNT_MARK)
+        first = min(group, key=lambda f: (str(f.listing), f.target.region))
+        reason = first.error.reason.replace(account, ACCOUNT_MARK)
         # Only the job listings of a command that prints jobs print what they read.
         read = sum(f.read for f in group if isinstance(f.listing, Listing))
         key = (code, regions, reads_text(kinds, others), reason)
