@@ -27,7 +27,7 @@ from backupctl.app.requests import Hooks, Where, utc_now
 from backupctl.domain.job import JobDetail
 from backupctl.domain.query import Query, parse_kinds, parse_resource_type, parse_states, parse_when
 from backupctl.domain.targets import AccountEntry, TargetOptions
-from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY
 
 
 def where(
@@ -43,10 +43,10 @@ def where(
 ) -> Where:
     """Where the calls go, checked as the command line checks ``--account``, ``--region``..."""
     targets = TargetOptions(tuple(accounts), ou, tuple(regions), role, external_id).validate()
-    if not 1 <= concurrency <= 256:
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
         from backupctl.domain.errors import UsageError
 
-        raise UsageError("concurrency must be between 1 and 256")
+        raise UsageError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
     return Where(targets, profile, concurrency, timeout)
 
 

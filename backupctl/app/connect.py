@@ -40,6 +40,7 @@ def settings_for(where: Where) -> AwsSettings:
     if endpoint is None:
         return AwsSettings(
             profile=where.profile,
+            profile_origin=where.profile_origin,
             region=region,
             concurrency=where.concurrency,
             timeout=where.timeout,

@@ -38,6 +38,7 @@ class Where:
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = DEFAULT_TIMEOUT
     endpoint: Endpoint | None = None
+    profile_origin: str = "--profile"  # where ``profile`` was named (the config file's)
 
 
 class ProgressSink(Protocol):

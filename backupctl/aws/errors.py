@@ -10,7 +10,6 @@ from botocore.exceptions import (
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
-    ProfileNotFound,
 )
 
 from backupctl.domain.errors import (
@@ -43,8 +42,6 @@ def translate(exc: Exception, *, doing: str = "") -> BackupctlError:
         return exc
     if isinstance(exc, ClientError):
         return _client_error(exc, doing)
-    if isinstance(exc, ProfileNotFound):
-        return UsageError(f"--profile: {exc}")
     if isinstance(exc, NoRegionError):
         return UsageError("no region: pass --region or set AWS_REGION (or a region in the profile)")
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):

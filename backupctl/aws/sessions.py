@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from botocore.configprovider import ConfiguredEndpointProvider
+from botocore.configprovider import ConfiguredEndpointProvider, ConstantProvider
 from botocore.credentials import (
     CredentialProvider,
     CredentialResolver,
     Credentials,
     ReadOnlyCredentials,
 )
-from botocore.exceptions import NoRegionError
+from botocore.exceptions import NoRegionError, ProfileNotFound
 from botocore.hooks import HierarchicalEmitter
 from botocore.loaders import Loader
 from botocore.session import Session
@@ -40,7 +40,7 @@ from backupctl.aws.errors import translate
 from backupctl.aws.fastparse import FastParserFactory
 from backupctl.aws.roles import RoleAssumer
 from backupctl.aws.settings import AwsSettings
-from backupctl.domain.errors import BackupctlError, CredentialsError
+from backupctl.domain.errors import BackupctlError, CredentialsError, UsageError
 from backupctl.domain.secrets import SECRETS
 
 
@@ -140,6 +140,10 @@ class Connector:
         self._handlers.register("before-send", _learn_token)
         try:
             self._base = self._caller_session()
+            # A profile that does not exist is named now, once, in words of its own.
+            self._base.get_scoped_config()
+        except ProfileNotFound as exc:
+            raise UsageError(self._unknown_profile(exc.kwargs.get("profile"))) from None
         except Exception as exc:
             raise translate(exc) from exc
         self._signer = _ThreadCredentials()
@@ -148,9 +152,40 @@ class Connector:
         self._account_clients: dict[tuple[str, str, str], AccountClient] = {}
         self.roles = RoleAssumer(role, external_id, self._sts_client) if role is not None else None
 
-    def _caller_session(self) -> Session:
-        session = Session(profile=self.settings.profile, event_hooks=self._handlers)
+    def _session(self, handlers: HierarchicalEmitter, *, builtin: bool = True) -> Session:
+        session = Session(
+            profile=self.settings.profile,
+            event_hooks=handlers,
+            include_builtin_handlers=builtin,
+        )
         session.register_component("response_parser_factory", FastParserFactory())
+        if self.settings.access_key_id:
+            # Fixed keys (the sandbox): a profile the shell names (AWS_PROFILE) has nothing
+            # to add, and one that does not exist must not stop the run.
+            store = session.get_component("config_store")
+            store.set_config_provider("profile", ConstantProvider(None))
+        return session
+
+    def _unknown_profile(self, name: str | None) -> str:
+        """The one line for a profile that is in no AWS config file: which, named where, and
+        the files profiles are read from."""
+        origin = self.settings.profile_origin
+        if self.settings.profile is None:
+            origin = "AWS_PROFILE" if os.environ.get("AWS_PROFILE") else "AWS_DEFAULT_PROFILE"
+        files = []
+        for variable, setting in (
+            ("AWS_CONFIG_FILE", "config_file"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "credentials_file"),
+        ):
+            path = self._base.get_config_variable(setting)
+            files.append(f"{path} ({variable})" if os.environ.get(variable) else str(path))
+        return (
+            f"{origin}: no profile {name!r} in {' or '.join(files)}, where the AWS CLI and SDKs "
+            "read profiles ('aws configure list-profiles' lists them)"
+        )
+
+    def _caller_session(self) -> Session:
+        session = self._session(self._handlers)
         if self.settings.access_key_id and self.settings.secret_access_key:
             credentials = Credentials(self.settings.access_key_id, self.settings.secret_access_key)
             resolver = session.get_component("credential_provider")
@@ -160,12 +195,7 @@ class Connector:
     def _members_session(self) -> Session:
         # Called under self._lock: nothing registers on self._handlers while it is copied.
         if self._members is None:
-            session = Session(
-                profile=self.settings.profile,
-                event_hooks=copy.copy(self._handlers),
-                include_builtin_handlers=False,
-            )
-            session.register_component("response_parser_factory", FastParserFactory())
+            session = self._session(copy.copy(self._handlers), builtin=False)
             session.register_component("data_loader", self._base.get_component("data_loader"))
             # Only the bound account's credentials may sign: the default chain
             # (environment, profile, SSO, container, instance metadata) is not built.

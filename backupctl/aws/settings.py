@@ -22,6 +22,7 @@ class AwsSettings:
     otherwise botocore's own chain (profile, environment, AWS_ENDPOINT_URL*) decides."""
 
     profile: str | None = None
+    profile_origin: str = "--profile"  # where ``profile`` was named, for messages
     region: str | None = None
     endpoint_url: str | None = None
     access_key_id: str | None = None

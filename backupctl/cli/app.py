@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from backupctl import __version__
 from backupctl.cli import accounts_list as accounts
@@ -21,6 +22,7 @@ from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.environment import Environment, reported, silence_stdout
+from backupctl.cli.help_text import examples, plain_paragraphs, use_value_names
 from backupctl.cli.redacting import redacted_streams
 from backupctl.cli.signals import StdoutClosed, stops_between_lines
 from backupctl.domain.errors import ExitStatus, UsageError
@@ -33,10 +35,30 @@ such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be r
 report was printed but could not be remembered (reported again next run); 70 internal error
 (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."""
 
+# The order the commands are listed in: the everyday ones first.
+COMMANDS = ("jobs", "job", "accounts", "report", "history", "sandbox", "completion")
+
+
+class _Commands(TyperGroup):
+    """The root group, listing its commands in ``COMMANDS`` order."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        listed = super().list_commands(ctx)
+        return sorted(listed, key=lambda name: COMMANDS.index(name) if name in COMMANDS else 99)
+
+
+use_value_names()
 app = typer.Typer(
     name="backupctl",
+    cls=_Commands,
     help="Which AWS Backup jobs failed, where and why: backup, copy and restore jobs across "
     "every account and region of an AWS Organization.\n\n" + EXIT_CODES,
+    epilog=examples(
+        "backupctl --sandbox jobs list --state failed --since 7d",
+        "backupctl jobs list --account all --region all --state failed --since 24h",
+        "backupctl report failures --account all --role BackupAuditRole --new",
+        "backupctl job describe 5B3F2D8C-1A2B-4C3D-9E8F-0123456789AB",
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -61,9 +83,11 @@ def _version(value: bool) -> None:
 
 
 def _colour_mode(value: str) -> str:
+    from backupctl.local.config import COLOURS
+
     mode = value.strip().lower()
-    if mode not in ("auto", "always", "never"):
-        raise UsageError(f"--color: {value!r} is not auto, always or never")
+    if mode not in COLOURS:
+        raise UsageError(f"--color: {value!r} is not {', '.join(COLOURS)}")
     return mode
 
 
@@ -92,6 +116,7 @@ def root(
         Path | None,
         typer.Option(
             "--config",
+            metavar="PATH",
             help="Config file (default: $XDG_CONFIG_HOME/backupctl/config.toml).",
             dir_okay=False,
         ),
@@ -100,7 +125,8 @@ def root(
         str | None,
         typer.Option(
             "--color",
-            help="auto (default), always or never; NO_COLOR, FORCE_COLOR and TERM=dumb count.",
+            metavar="WHEN",
+            help="auto (default), always or never; auto heeds NO_COLOR, FORCE_COLOR and TERM=dumb.",
             autocompletion=lambda: ["auto", "always", "never"],
         ),
     ] = None,
@@ -109,7 +135,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Global options come before the command."""
+    """Global options: before the command or, moved there by ``run``, after it."""
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = env
     env.debug = debug
@@ -117,7 +143,7 @@ def root(
         from backupctl.local.config import load
 
         env.config = load(config, explicit=config is not None)
-        env.color = _colour_mode(color or env.config.color or "auto")
+        env.color = _colour_mode(color) if color is not None else env.config.color or "auto"
     if debug:
         from backupctl.local.debuglog import enable_debug_log
 
@@ -166,8 +192,12 @@ def run(args: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _run(args: list[str] | None, env: Environment) -> int:
+    from backupctl.cli.global_options import before_the_command
+
     try:
-        result: Any = app(args=args, prog_name="backupctl", standalone_mode=False, obj=env)
+        root = plain_paragraphs(typer.main.get_command(app))
+        line = before_the_command(root, sys.argv[1:] if args is None else args)
+        result: Any = root.main(args=line, prog_name="backupctl", standalone_mode=False, obj=env)
     except (BrokenPipeError, StdoutClosed):
         silence_stdout()
         return int(ExitStatus.OK)

@@ -15,8 +15,9 @@ import inspect
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
 
 from backupctl.app.requests import Endpoint, Where
 from backupctl.cli import options as opt
@@ -24,18 +25,24 @@ from backupctl.cli.environment import Environment
 from backupctl.domain.errors import UsageError
 from backupctl.domain.query import (
     Query,
+    parse_count,
     parse_kinds,
     parse_resource_type,
+    parse_seconds,
     parse_states,
     parse_when,
     split_values,
 )
 from backupctl.domain.targets import TargetOptions
-from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
-from backupctl.output import Family, OutputFormat, validate_fields
+from backupctl.engine.fanout import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY
+from backupctl.output import Family, OutputFormat, RecordWriter, make_writer, validate_fields
 from backupctl.output.report import ReportFormat
 
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
+
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -63,10 +70,20 @@ class QueryArgs:
     resource_type: str | None = None
     resource_arn: str | None = None
     vault: str | None = None
-    limit: int | None = None
+    limit: str | None = None
 
 
-_GROUPS = (TargetArgs,)
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutputArgs:
+    """How records are printed, as typed on the command line (``--fields`` apart: not every
+    command's records have fields to choose)."""
+
+    output: opt.Output = None
+    query: opt.Query = None
+    header: opt.Header = False
+
+
+_GROUPS = (TargetArgs, OutputArgs)
 
 
 def grouped(command: F) -> F:
@@ -108,14 +125,16 @@ def where(env: Environment, args: TargetArgs) -> Where:
     """The target options, each from the command line, else the environment, else the
     config file, else the built-in default; validated, with ``@list`` accounts expanded."""
     config = env.config
+    concurrency = _number(args.concurrency, "--concurrency", most=MAX_CONCURRENCY)
+    timeout = None if args.timeout is None else parse_seconds(args.timeout, "--timeout")
     accounts: tuple[str, ...] = tuple(args.account or ()) or (() if args.ou else config.accounts)
-    accounts = config.expand_accounts(split_values(accounts)) if accounts else ()
+    accounts = config.expand_accounts(split_values(accounts, "--account")) if accounts else ()
     regions = tuple(args.region or ())
     if not regions and not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         regions = config.regions
-    profile = args.profile
+    profile, origin = args.profile, "--profile"
     if profile is None and not os.environ.get("AWS_PROFILE"):
-        profile = config.profile
+        profile, origin = config.profile, f"{config.path}: profile"
     targets = TargetOptions(
         accounts,
         args.ou,
@@ -126,9 +145,10 @@ def where(env: Environment, args: TargetArgs) -> Where:
     return Where(
         targets.validate(),
         profile,
-        args.concurrency or config.concurrency or DEFAULT_CONCURRENCY,
-        args.timeout or DEFAULT_TIMEOUT,
+        concurrency or config.concurrency or DEFAULT_CONCURRENCY,
+        timeout or DEFAULT_TIMEOUT,
         _endpoint(env),
+        origin,
     )
 
 
@@ -155,8 +175,12 @@ def query(args: QueryArgs, now: datetime) -> Query:
         resource_type=parse_resource_type(args.resource_type),
         resource_arn=args.resource_arn,
         vault=args.vault,
-        limit=args.limit,
+        limit=_number(args.limit, "--limit"),
     )
+
+
+def _number(text: str | None, option: str, *, most: int | None = None) -> int | None:
+    return None if text is None else parse_count(text, option, most=most)
 
 
 def output_format(value: str | None, env: Environment) -> OutputFormat:
@@ -166,19 +190,51 @@ def output_format(value: str | None, env: Environment) -> OutputFormat:
     from_env = value is None and bool(os.environ.get("BACKUPCTL_OUTPUT"))
     if from_env:
         value = os.environ["BACKUPCTL_OUTPUT"]
-    if value is None:
-        if not config.output:
-            return OutputFormat.TABLE
-        try:
-            return OutputFormat(config.output.strip().lower())
-        except ValueError:
-            raise UsageError(f"{config.path}: output {config.output!r} is not a format") from None
+    if value is None:  # the config file's was checked when it was read
+        return OutputFormat(config.output) if config.output else OutputFormat.TABLE
     try:
         return OutputFormat(value.strip().lower())
     except ValueError:
         valid = ", ".join(f.value for f in OutputFormat)
         name = "BACKUPCTL_OUTPUT" if from_env else "--output"
         raise UsageError(f"{name}: unknown format {value!r}; valid: {valid}") from None
+
+
+def writer(
+    env: Environment,
+    family: Family[R],
+    shown: OutputArgs,
+    *,
+    fields: Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> RecordWriter[R]:
+    """The writer the output options ask for, checked before any call: UsageError for a bad
+    format, query, or an option the format does not take."""
+    fmt = output_format(shown.output, env)
+    if shown.header and fmt is not OutputFormat.TEXT:
+        raise UsageError("--header is for -o text (CSV always has one; JSON names its keys)")
+    query = query_expression(shown.query, fmt, _QUERIED)
+    return make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
+                       fields=fields, now=now, query=query, header=shown.header)  # fmt: skip
+
+
+# The formats --query applies to: those whose form is the JSON one.
+_QUERIED = (OutputFormat.JSON, OutputFormat.NDJSON, OutputFormat.TEXT)
+
+
+def query_expression(
+    text: str | None, fmt: StrEnum, formats: Sequence[StrEnum]
+) -> QueryExpression | None:
+    """``--query``'s expression, checked; UsageError when it is not one, or when ``fmt`` is
+    not one of the ``formats`` it applies to (those with a JSON form)."""
+    if text is None:
+        return None
+    if fmt not in formats:
+        with_ = ", ".join(f"-o {f.value}" for f in formats)
+        raise UsageError(f"--query applies to the JSON form, not to -o {fmt.value}: use {with_}")
+    from backupctl.output.query_expression import QueryExpression
+
+    return QueryExpression(text)
 
 
 def fields(value: str | None, family: Family[Any]) -> tuple[str, ...] | None:

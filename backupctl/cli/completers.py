@@ -15,12 +15,20 @@ import typer
 
 from backupctl.domain.job import ALL_STATES, Kind
 
-OUTPUTS = ("table", "json", "ndjson", "csv")
+OUTPUTS = ("table", "json", "ndjson", "csv", "text")
 REPORT_OUTPUTS = ("text", "markdown", "json")
 
 
 def _matching(values: list[str] | tuple[str, ...], incomplete: str) -> list[str]:
-    return [v for v in values if v.lower().startswith(incomplete.lower())]
+    """The values that start with ``incomplete`` in any case, spelled in its case (these
+    values are read in any case, and a shell keeps only answers that start with what was
+    typed)."""
+    matched = [v for v in values if v.lower().startswith(incomplete.lower())]
+    if not incomplete:
+        return matched
+    # The rest in the case of the last letter typed: f -> failed, F -> FAILED, Fa -> Failed.
+    case = str.lower if incomplete[-1].islower() else str.upper
+    return [incomplete + case(v[len(incomplete) :]) for v in matched]
 
 
 def kinds(incomplete: str) -> list[str]:
@@ -61,8 +69,8 @@ def backup_regions() -> list[str]:
 
 
 def regions(incomplete: str) -> list[str]:
-    """``--region`` values: ``all`` and every region with AWS Backup."""
-    return _matching(["all", *backup_regions()], incomplete)
+    """``--region`` values: ``all`` and every region with AWS Backup (lower case only)."""
+    return [r for r in ["all", *backup_regions()] if r.startswith(incomplete)]
 
 
 def accounts(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from backupctl.cli.help_text import examples
 from backupctl.domain.errors import UsageError
 
 SHELLS = ("bash", "zsh", "fish")
@@ -32,13 +33,23 @@ def script(shell: str) -> str:
 def register(app: typer.Typer) -> None:
     """Add the ``completion`` command to the root app."""
 
-    @app.command("completion")
+    @app.command(
+        "completion",
+        epilog=examples(
+            "source <(backupctl completion bash)",
+            "backupctl completion zsh > ~/.zfunc/_backupctl",
+            "backupctl completion fish > ~/.config/fish/completions/backupctl.fish",
+        ),
+    )
     def completion(
         ctx: typer.Context,
         shell: Annotated[
             str,
             typer.Argument(
-                help="bash, zsh or fish.", autocompletion=lambda: list(SHELLS), show_default=False
+                metavar="SHELL",
+                help="bash, zsh or fish.",
+                autocompletion=lambda: list(SHELLS),
+                show_default=False,
             ),
         ],
     ) -> None:

@@ -78,7 +78,14 @@ class Environment:
         if mode == "never":
             return {"no_color": True, "color_system": None, "force_terminal": self.force_terminal}
         if mode == "always":
-            return {"force_terminal": True}
+            # Rich reads NO_COLOR and TERM=dumb itself: "always" means always, as it says
+            # (in the 16 colours every terminal has, where it cannot tell).
+            dumb = os.environ.get("TERM") in ("dumb", "unknown")
+            return {
+                "force_terminal": True,
+                "no_color": False,
+                "color_system": "standard" if dumb else "auto",
+            }
         return {"force_terminal": self.force_terminal}
 
     def hooks(self) -> Hooks:

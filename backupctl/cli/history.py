@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread
 from backupctl.cli.stored import open_store
 
@@ -18,10 +19,20 @@ if TYPE_CHECKING:
     from backupctl.domain.job import Job
     from backupctl.output import RecordWriter
 
-app = typer.Typer(help="The local history store of jobs.", no_args_is_help=True)
+app = typer.Typer(
+    help="The local history store of jobs.",
+    epilog=examples("backupctl history sync --account all", "backupctl history export DIR"),
+    no_args_is_help=True,
+)
 
 
-@app.command("sync")
+@app.command(
+    "sync",
+    epilog=examples(
+        "backupctl history sync --account all --region us-east-1,eu-west-1",
+        "backupctl history sync --role BackupAuditRole --db ~/backups/history.sqlite",
+    ),
+)
 @args.grouped
 def sync(
     ctx: typer.Context,
@@ -55,13 +66,21 @@ def sync(
     finish(result.reading.status)
 
 
-@app.command("export")
+@app.command(
+    "export",
+    epilog=examples(
+        "backupctl history export ./backup-jobs",
+        "backupctl history export ./backup-jobs --since 2026-07-01 --until 2026-10-01",
+    ),
+)
 @args.grouped
 def export(
     ctx: typer.Context,
     folder: Annotated[
         Path,
-        typer.Argument(help="The folder to write into (made if missing).", file_okay=False),
+        typer.Argument(
+            metavar="FOLDER", help="The folder to write into (made if missing).", file_okay=False
+        ),
     ],
     since: opt.Since = None,
     until: opt.Until = None,

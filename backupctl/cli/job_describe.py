@@ -9,6 +9,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import exit_with
 from backupctl.cli.stored import open_store
 from backupctl.domain.errors import ExitStatus
@@ -20,20 +21,25 @@ from backupctl.output.unread import failure_lines
 if TYPE_CHECKING:
     from backupctl.app.describe_job import Search
 
-app = typer.Typer(help="Describe one AWS Backup job.", no_args_is_help=True)
+_EXAMPLES = examples(
+    "backupctl job describe 5B3F2D8C-1A2B-4C3D-9E8F-0123456789AB",
+    "backupctl job describe JOB_ID --account all --role OrganizationAccountAccessRole",
+    "backupctl job describe JOB_ID -o json --query status_message",
+)
+app = typer.Typer(help="Describe one AWS Backup job.", epilog=_EXAMPLES, no_args_is_help=True)
 _NAMED = 5  # accounts named in a not-found line; more are counted
 
 
-@app.command("describe")
+@app.command("describe", epilog=_EXAMPLES)
 @args.grouped
 def describe(
     ctx: typer.Context,
     job_id: str = typer.Argument(
-        ..., help="The job id (backup, copy or restore).", show_default=False
+        ..., metavar="JOB_ID", help="The job id (backup, copy or restore).", show_default=False
     ),
     kind: opt.Kind = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     history: opt.History = False,
     db: opt.Db = None,
 ) -> None:
@@ -48,18 +54,14 @@ def describe(
     """
     from backupctl.app.describe_job import check_job_id, describe_job
     from backupctl.app.history_reading import find_stored
-    from backupctl.output import make_writer
     from backupctl.output.families import JOB_DETAIL
 
     env = environment(ctx)
     with reported(env):
         job_id = check_job_id(job_id)
         kinds = parse_kinds(kind or [])
-        fmt = args.output_format(output, env)
+        writer = args.writer(env, JOB_DETAIL, shown)
         where = args.where(env, targets)
-        writer = make_writer(
-            fmt, JOB_DETAIL, stream=env.stdout, console=env.out_console(), fields=None
-        )
         if history:
             store = open_store(env, db)
             stored = find_stored(store, job_id, kinds, Scope.of(where.targets))

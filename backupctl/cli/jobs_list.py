@@ -7,14 +7,27 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread
 from backupctl.cli.stored import stored_jobs
 from backupctl.domain.errors import ExitStatus
 
-app = typer.Typer(help="List AWS Backup jobs.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, watch and count AWS Backup jobs.",
+    epilog=examples("backupctl jobs list --state failed --since 24h", "backupctl jobs summary"),
+    no_args_is_help=True,
+)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        "backupctl jobs list --account all --region all --state failed --since 24h",
+        "backupctl jobs list --kind copy --since 7d -o csv > copies.csv",
+        "backupctl jobs list --since 24h -o json --query '[?state==`FAILED`].job_id'",
+        "backupctl jobs list -o text --fields account_id,state | sort | uniq -c",
+    ),
+)
 @args.grouped
 def list_jobs(
     ctx: typer.Context,
@@ -27,7 +40,7 @@ def list_jobs(
     vault: opt.Vault = None,
     limit: opt.Limit = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     fields: opt.Fields = None,
     history: opt.History = False,
     db: opt.Db = None,
@@ -41,7 +54,6 @@ def list_jobs(
     143 terminated (SIGTERM).
     """
     from backupctl.app.list_jobs import list_jobs as run
-    from backupctl.output import make_writer
     from backupctl.output.families import JOBS
 
     env = environment(ctx)
@@ -58,13 +70,12 @@ def list_jobs(
             limit=limit,
         )
         query = args.query(chosen, now)
-        fmt = args.output_format(output, env)
+        if (unanswerable := query.unanswerable(now)) is not None:
+            env.warn(unanswerable)
         chosen_fields = args.fields(fields, JOBS)
+        writer = args.writer(env, JOBS, shown, fields=chosen_fields, now=now)
         where = args.where(env, targets)
         source = stored_jobs(env, db, where, query.since, now) if history else None
-        writer = make_writer(
-            fmt, JOBS, stream=env.stdout, console=env.out_console(), fields=chosen_fields, now=now
-        )
         reading = run(where, query, writer, env.hooks(), source)
         if reading.status is not ExitStatus.UNREADABLE:  # stdout is data: none was read
             writer.close()

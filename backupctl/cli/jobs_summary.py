@@ -11,6 +11,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread
 from backupctl.domain.errors import ExitStatus
 
@@ -21,6 +22,7 @@ By = Annotated[
     str | None,
     typer.Option(
         "--by",
+        metavar="GROUP",
         help="account, region, resource-type or kind: a row per day and group.",
         autocompletion=lambda: ["account", "region", "resource-type", "kind"],
         rich_help_panel="Output",
@@ -30,8 +32,10 @@ Since = Annotated[
     str,
     typer.Option(
         "--since",
-        help="The first day counted (default 14d): ISO 8601 or 90m, 24h, 7d, 2w; whole UTC "
-        "days are counted.",
+        metavar="WHEN",
+        help="The first day counted: ISO 8601, 90m, 24h, 7d or 2w; whole UTC days are "
+        "counted (default: 14d).",
+        show_default=False,
         rich_help_panel="Which jobs",
     ),
 ]
@@ -39,7 +43,13 @@ Since = Annotated[
 
 def register(jobs: typer.Typer) -> None:
     """Add ``jobs summary`` beside ``jobs list``."""
-    jobs.command("summary")(summary)
+    jobs.command(
+        "summary",
+        epilog=examples(
+            "backupctl jobs summary --by account",
+            "backupctl jobs summary --history --since 90d --by kind -o csv",
+        ),
+    )(summary)
 
 
 @args.grouped
@@ -52,7 +62,7 @@ def summary(
     until: opt.Until = None,
     resource_type: opt.ResourceType = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    output: opt.Output = None,
+    shown: args.OutputArgs = args.OutputArgs(),
     fields: opt.Fields = None,
     history: opt.History = False,
     db: opt.Db = None,
@@ -67,7 +77,6 @@ def summary(
     """
     from backupctl.app.job_summary import SummaryRequest, summarize_jobs
     from backupctl.domain.summary_rows import parse_grouping
-    from backupctl.output import make_writer
     from backupctl.output.families import summary_family
 
     env = environment(ctx)
@@ -78,17 +87,15 @@ def summary(
         )
         query = args.query(chosen, now)
         grouping = parse_grouping(by)
-        fmt = args.output_format(output, env)
         family = summary_family(grouping)
         chosen_fields = args.fields(fields, family)
+        writer = args.writer(env, family, shown, fields=chosen_fields, now=now)
         where = args.where(env, targets)
         db_path = args.history_db(env, db)
         since_at = query.since or now  # --since always has a value here (its default)
         request = SummaryRequest(where, query, since_at, db_path, grouping, history)
         result = summarize_jobs(request, env.hooks())
         if result.reading.status is not ExitStatus.UNREADABLE:  # stdout is data: none was read
-            writer = make_writer(fmt, family, stream=env.stdout, console=env.out_console(),
-                                 fields=chosen_fields, now=now)  # fmt: skip
             writer.write(result.rows)
             writer.close()
         tell_unread(env, result.reading)

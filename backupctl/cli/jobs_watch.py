@@ -9,8 +9,10 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import exit_with, finish
 from backupctl.domain.errors import ExitStatus
+from backupctl.domain.query import parse_count
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,21 +23,21 @@ NOT_A_TERMINAL = (
 _REFRESH = "Refresh"
 
 Interval = Annotated[
-    int,
+    str,
     typer.Option(
         "--interval",
-        min=1,
         metavar="SECONDS",
-        help="Seconds from the start of one refresh to the start of the next.",
+        help="Whole seconds from the start of one refresh to the start of the next (default 30).",
         rich_help_panel=_REFRESH,
+        show_default=False,
     ),
 ]
 Count = Annotated[
-    int | None,
+    str | None,
     typer.Option(
         "--count",
-        min=1,
-        help="Stop after this many refreshes (default: at Ctrl-C).",
+        metavar="N",
+        help="Stop after N refreshes (default: at Ctrl-C).",
         rich_help_panel=_REFRESH,
     ),
 ]
@@ -50,7 +52,7 @@ def watch(
     resource_arn: opt.ResourceArn = None,
     vault: opt.Vault = None,
     targets: args.TargetArgs = args.TargetArgs(),
-    interval: Interval = 30,
+    interval: Interval = "30",
     count: Count = None,
 ) -> None:
     """Watch CREATED, PENDING and RUNNING jobs live; jobs that end are shown once, final state.
@@ -72,6 +74,8 @@ def watch(
             vault=vault,
         )
         query = args.query(chosen, env.clock())
+        seconds = parse_count(interval, "--interval")
+        refreshes = None if count is None else parse_count(count, "--count")
         where = args.where(env, targets)
         console = env.out_console()
         if not _watchable(env, console):
@@ -84,7 +88,7 @@ def watch(
 
         connector, plan = connect(where, query)
         jobs = Watch(BackupReader(connector), plan, query, where, since=since, clock=env.clock)
-        status = LiveWatch(env, jobs).run(console, interval, count)
+        status = LiveWatch(env, jobs).run(console, seconds, refreshes)
     finish(status)
 
 
@@ -100,4 +104,10 @@ def _watchable(env: Environment, console: Console) -> bool:
 
 def register(jobs_app: typer.Typer) -> None:
     """Add ``watch`` to the ``jobs`` command group."""
-    jobs_app.command("watch")(watch)
+    jobs_app.command(
+        "watch",
+        epilog=examples(
+            "backupctl jobs watch --account all --region all",
+            "backupctl jobs watch --kind backup --interval 10 --count 6",
+        ),
+    )(watch)

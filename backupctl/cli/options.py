@@ -16,17 +16,20 @@ _OUTPUT = "Output"
 Profile = Annotated[
     str | None,
     typer.Option(
-        "--profile", help="AWS profile (default: the SDK's chain).", rich_help_panel=_WHERE
+        "--profile",
+        metavar="NAME",
+        help="AWS profile (default: AWS_PROFILE, else the SDK's chain).",
+        rich_help_panel=_WHERE,
     ),
 ]
 Region = Annotated[
     list[str] | None,
     typer.Option(
         "--region",
-        help=(
-            "Region; repeat or comma-separate; 'all' = every region with AWS Backup that "
-            "the account has enabled."
-        ),
+        metavar="REGION",
+        help="Region; repeat or comma-separate; 'all' = every region with AWS Backup that "
+        "the account has enabled (default: AWS_REGION, else AWS_DEFAULT_REGION, else the "
+        "profile's).",
         autocompletion=complete.regions,
         rich_help_panel=_WHERE,
     ),
@@ -35,19 +38,27 @@ Account = Annotated[
     list[str] | None,
     typer.Option(
         "--account",
-        help="Account id; repeat or comma-separate; 'all' = every ACTIVE account of the org.",
+        metavar="ID",
+        help="Account id or @list; repeat or comma-separate; 'all' = every ACTIVE account of "
+        "the organization (default: the caller's own account).",
         autocompletion=complete.accounts,
         rich_help_panel=_WHERE,
     ),
 ]
 Ou = Annotated[
     str | None,
-    typer.Option("--ou", help="The accounts under this OU (recursively).", rich_help_panel=_WHERE),
+    typer.Option(
+        "--ou",
+        metavar="OU_ID",
+        help="The accounts under this OU (recursively).",
+        rich_help_panel=_WHERE,
+    ),
 ]
 Role = Annotated[
     str | None,
     typer.Option(
         "--role",
+        metavar="ROLE",
         help="Assume this role (a name, or an ARN template with {account}) in each account. "
         "Without it: the org view, ByAccountId from the caller's account.",
         rich_help_panel=_WHERE,
@@ -55,24 +66,25 @@ Role = Annotated[
 ]
 ExternalId = Annotated[
     str | None,
-    typer.Option("--external-id", help="ExternalId for --role.", rich_help_panel=_WHERE),
+    typer.Option(
+        "--external-id", metavar="ID", help="ExternalId for --role.", rich_help_panel=_WHERE
+    ),
 ]
 Concurrency = Annotated[
-    int | None,
+    str | None,
     typer.Option(
         "--concurrency",
-        min=1,
-        max=256,
-        help="Calls in flight at once (default 32).",
+        metavar="N",
+        help="Calls in flight at once, 1 to 256 (default 32).",
         rich_help_panel=_WHERE,
     ),
 ]
 Timeout = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--timeout",
-        min=1,
-        help="Give up on an API call (retries included) after this many seconds (default 120).",
+        metavar="SECONDS",
+        help="Give up on an API call (retries included) after this long (default 120).",
         rich_help_panel=_WHERE,
     ),
 ]
@@ -81,7 +93,8 @@ Kind = Annotated[
     list[str] | None,
     typer.Option(
         "--kind",
-        help="backup, copy or restore; repeatable (default: all three).",
+        metavar="KIND",
+        help="backup, copy or restore; repeat or comma-separate (default: all three).",
         autocompletion=complete.kinds,
         rich_help_panel=_WHICH,
     ),
@@ -90,7 +103,9 @@ State = Annotated[
     list[str] | None,
     typer.Option(
         "--state",
-        help="Job state (any case); repeatable. A kind without that state is not queried.",
+        metavar="STATE",
+        help="Job state (any case); repeat or comma-separate. A kind without that state is "
+        "not queried.",
         autocompletion=complete.states,
         rich_help_panel=_WHICH,
     ),
@@ -99,36 +114,49 @@ Since = Annotated[
     str | None,
     typer.Option(
         "--since",
-        help="Created at or after: ISO 8601 (UTC unless an offset is given) or 90m, 24h, 7d, 2w.",
+        metavar="WHEN",
+        help="Created at or after: ISO 8601 (UTC unless an offset is given), 90m, 24h, 7d, "
+        "2w, or now.",
         rich_help_panel=_WHICH,
     ),
 ]
 Until = Annotated[
     str | None,
-    typer.Option("--until", help="Created before: same forms as --since.", rich_help_panel=_WHICH),
+    typer.Option(
+        "--until",
+        metavar="WHEN",
+        help="Created before: the same forms as --since (default: now).",
+        rich_help_panel=_WHICH,
+    ),
 ]
 ResourceType = Annotated[
     str | None,
     typer.Option(
-        "--resource-type", help="EC2, EBS, RDS, DynamoDB, EFS, S3, ...", rich_help_panel=_WHICH
+        "--resource-type",
+        metavar="TYPE",
+        help="EC2, EBS, RDS, DynamoDB, EFS, S3, ... (any case).",
+        rich_help_panel=_WHICH,
     ),
 ]
 ResourceArn = Annotated[
     str | None,
-    typer.Option("--resource-arn", help="Only jobs of this resource.", rich_help_panel=_WHICH),
+    typer.Option(
+        "--resource-arn", metavar="ARN", help="Only jobs of this resource.", rich_help_panel=_WHICH
+    ),
 ]
 Vault = Annotated[
     str | None,
     typer.Option(
         "--vault",
+        metavar="NAME",
         help="Backup vault name (copy jobs: the source vault).",
         rich_help_panel=_WHICH,
     ),
 ]
 Limit = Annotated[
-    int | None,
+    str | None,
     typer.Option(
-        "--limit", min=1, help="At most this many jobs, the newest.", rich_help_panel=_WHICH
+        "--limit", metavar="N", help="At most N jobs, the newest.", rich_help_panel=_WHICH
     ),
 ]
 
@@ -137,7 +165,9 @@ Output = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="table (default), json, ndjson or csv (env: BACKUPCTL_OUTPUT).",
+        metavar="FORMAT",
+        help="table, json, ndjson, csv or text (default: BACKUPCTL_OUTPUT, else the config "
+        "file's, else table).",
         autocompletion=complete.outputs,
         rich_help_panel=_OUTPUT,
     ),
@@ -146,7 +176,34 @@ Fields = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        help="Fields to show, in order: a,b,c (field names or table headers, any case).",
+        metavar="FIELDS",
+        help="Fields to show, in order: a,b,c (field names or table headers, any case; "
+        "default: all).",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+Query = Annotated[
+    str | None,
+    typer.Option(
+        "--query",
+        metavar="EXPR",
+        help="JMESPath over the JSON form, as in the AWS CLI: with -o json and -o text the "
+        "whole array, with -o ndjson each record.",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+Header = Annotated[
+    bool,
+    typer.Option(
+        "--header", help="With -o text: the field names on a first line.", rich_help_panel=_OUTPUT
+    ),
+]
+ReportQuery = Annotated[
+    str | None,
+    typer.Option(
+        "--query",
+        metavar="EXPR",
+        help="With -o json: JMESPath over the report object, as in the AWS CLI.",
         rich_help_panel=_OUTPUT,
     ),
 ]
@@ -155,7 +212,9 @@ ReportOutput = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="text, markdown or json.",
+        metavar="FORMAT",
+        help="text, markdown or json (default: text).",
+        show_default=False,
         rich_help_panel=_OUTPUT,
         autocompletion=complete.report_outputs,
     ),
@@ -176,6 +235,7 @@ Db = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        metavar="PATH",
         help="The history store (default: history_db in the config file, else "
         "$XDG_DATA_HOME/backupctl/history.sqlite).",
         dir_okay=False,

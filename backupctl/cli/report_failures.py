@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,7 @@ import typer
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.cli.stored import stored_jobs
 from backupctl.domain.errors import ExitStatus, StateNotSavedError, UsageError
@@ -18,18 +20,34 @@ from backupctl.output.report import ReportFormat, render_report
 
 if TYPE_CHECKING:
     from backupctl.app.report_failures import FailureReport
+    from backupctl.output.query_expression import QueryExpression
 
-app = typer.Typer(help="Reports for people and for cron.", no_args_is_help=True)
+app = typer.Typer(
+    help="Reports for people and for cron: what failed, and what did not happen.",
+    epilog=examples("backupctl report failures --new", "backupctl report gaps --rpo 26h"),
+    no_args_is_help=True,
+)
 
 
-@app.command("failures")
+@app.command(
+    "failures",
+    epilog=examples(
+        "backupctl report failures --account all --role BackupAuditRole --new",
+        "backupctl report failures --since 7d --gaps -o markdown",
+        "backupctl report failures -o json --query 'problems[].job_id'",
+    ),
+)
 @args.grouped
 def failures(
     ctx: typer.Context,
     since: Annotated[
         str,
         typer.Option(
-            "--since", help="Created at or after (default 24h): ISO 8601 or 90m, 24h, 7d, 2w."
+            "--since",
+            metavar="WHEN",
+            help="Created at or after: ISO 8601, 90m, 24h, 7d, 2w or now (default: 24h).",
+            show_default=False,
+            rich_help_panel="Which jobs",
         ),
     ] = "24h",
     until: opt.Until = None,
@@ -67,6 +85,7 @@ def failures(
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
+    query_text: opt.ReportQuery = None,
     history: opt.History = False,
     db: opt.Db = None,
 ) -> None:
@@ -96,7 +115,10 @@ def failures(
             vault=vault,
         )
         query = args.query(chosen, now)
+        if (unanswerable := query.unanswerable(now)) is not None:
+            env.warn(unanswerable)
         fmt = args.report_format(output)
+        shape = args.query_expression(query_text, fmt, (ReportFormat.JSON,))
         where = args.where(env, targets)
         if new and history:
             raise UsageError("--new remembers what AWS listed: it cannot be used with --history")
@@ -114,11 +136,11 @@ def failures(
                 "what earlier --new runs reported is not known, so every problem is reported again"
             )
         if gaps:
-            finish(_with_gaps(env, report, fmt, now, verbose))
+            finish(_with_gaps(env, report, Shown(fmt, now, verbose, shape)))
             return
         summary, reading = report.read()
         tell_unread(env, reading, verbose=verbose)
-        _print(env, summary, fmt, now, verbose)
+        _print(env, summary, Shown(fmt, now, verbose, shape))
         remembered = _remember(env, report, summary)
     finish(verdict(reading.status, findings=bool(summary.problems), undelivered=not remembered))
 
@@ -134,24 +156,34 @@ def _remember(env: Environment, report: FailureReport, summary: Summary) -> bool
     return True
 
 
-def _with_gaps(
-    env: Environment, report: FailureReport, fmt: ReportFormat, now: datetime, verbose: bool
-) -> ExitStatus:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """How the report is printed: its format, the moment it is written at, whether an
+    all-clear is said, and the ``--query`` of its JSON."""
+
+    fmt: ReportFormat
+    now: datetime
+    verbose: bool
+    query: QueryExpression | None
+
+
+def _with_gaps(env: Environment, report: FailureReport, shown: Shown) -> ExitStatus:
     """``--gaps``: both reports from one run, in one report; errors outrank findings."""
     from backupctl.app.report_gaps import GapReport, GapRequest
     from backupctl.output.report.both import render_both
 
     gap_report = GapReport(GapRequest(report.request.where), env.hooks())
     summary, found, reading = report.read_with_gaps(gap_report)
-    tell_unread(env, reading, verbose=verbose)
-    shown = summary.problems or summary.unreadable or found.gaps or found.unreadable
-    if shown or (verbose and fmt is ReportFormat.JSON):
-        render_both(summary, found, fmt, env.stdout, now)
-    elif verbose:
+    tell_unread(env, reading, verbose=shown.verbose)
+    found_any = summary.problems or summary.unreadable or found.gaps or found.unreadable
+    if found_any or (shown.verbose and shown.fmt is ReportFormat.JSON):
+        render_both(summary, found, shown.fmt, env.stdout, shown.now, shown.query)
+    elif shown.verbose:
         from backupctl.output.report.common import header
         from backupctl.output.report.gap_words import gap_header
 
-        env.stdout.write(f"All clear: {header(summary, now)}\nAll clear: {gap_header(found)}\n")
+        clear = f"All clear: {header(summary, shown.now)}\nAll clear: {gap_header(found)}\n"
+        env.stdout.write(clear)
         env.stdout.flush()
     remembered = _remember(env, report, summary)
     try:
@@ -163,16 +195,14 @@ def _with_gaps(
     return verdict(reading.status, findings=findings, undelivered=not remembered)
 
 
-def _print(
-    env: Environment, summary: Summary, fmt: ReportFormat, now: datetime, verbose: bool
-) -> None:
+def _print(env: Environment, summary: Summary, shown: Shown) -> None:
     if summary.problems or summary.unreadable:
-        render_report(summary, fmt, env.stdout, now)
-    elif verbose:
-        if fmt is ReportFormat.JSON:
-            render_report(summary, fmt, env.stdout, now)
+        render_report(summary, shown.fmt, env.stdout, shown.now, shown.query)
+    elif shown.verbose:
+        if shown.fmt is ReportFormat.JSON:
+            render_report(summary, shown.fmt, env.stdout, shown.now, shown.query)
         else:
             from backupctl.output.report.common import header
 
-            env.stdout.write(f"All clear: {header(summary, now)}\n")
+            env.stdout.write(f"All clear: {header(summary, shown.now)}\n")
             env.stdout.flush()

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.help_text import examples
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.domain.gaps import GapSummary
 from backupctl.output.report import ReportFormat
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 Rpo = Annotated[
     str | None,
     typer.Option(
         "--rpo",
+        metavar="DURATION",
         help="Expect a backup of every resource at least this often (90m, 26h, 2d, 1w), "
         "instead of each resource's own plan rule or history.",
     ),
@@ -25,7 +30,9 @@ CopyGrace = Annotated[
     str,
     typer.Option(
         "--copy-grace",
-        help="How long after a backup completes its copies may be missing (default 4h).",
+        metavar="DURATION",
+        help="How long after a backup completes its copies may be missing (default: 4h).",
+        show_default=False,
     ),
 ]
 New = Annotated[
@@ -51,6 +58,7 @@ def gaps(
     verbose: Verbose = False,
     targets: args.TargetArgs = args.TargetArgs(),
     output: opt.ReportOutput = "text",
+    query: opt.ReportQuery = None,
 ) -> None:
     """Find protected resources whose backups stopped, and backups whose copy never ran.
 
@@ -71,6 +79,7 @@ def gaps(
     env = environment(ctx)
     with reported(env):
         fmt = args.report_format(output)
+        shape = args.query_expression(query, fmt, (ReportFormat.JSON,))
         request = GapRequest(
             args.where(env, targets),
             rpo=parse_duration(rpo, "--rpo") if rpo is not None else None,
@@ -82,16 +91,22 @@ def gaps(
         report.open()
         summary, reading = report.read()
         tell_unread(env, reading, verbose=verbose)
-        _print(env, summary, fmt, verbose)
+        _print(env, summary, fmt, verbose, shape)
         report.remember()
     finish(verdict(reading.status, findings=summary.gaps > 0))
 
 
-def _print(env: Environment, summary: GapSummary, fmt: ReportFormat, verbose: bool) -> None:
+def _print(
+    env: Environment,
+    summary: GapSummary,
+    fmt: ReportFormat,
+    verbose: bool,
+    query: QueryExpression | None,
+) -> None:
     from backupctl.output.report.gaps import render_gaps
 
     if summary.gaps or summary.unreadable or (verbose and fmt is ReportFormat.JSON):
-        render_gaps(summary, fmt, env.stdout)
+        render_gaps(summary, fmt, env.stdout, query)
     elif verbose:
         from backupctl.output.report.gap_words import gap_header
 
@@ -101,4 +116,10 @@ def _print(env: Environment, summary: GapSummary, fmt: ReportFormat, verbose: bo
 
 def register(report_app: typer.Typer) -> None:
     """Add ``gaps`` to the ``report`` command group."""
-    report_app.command("gaps")(gaps)
+    report_app.command(
+        "gaps",
+        epilog=examples(
+            "backupctl report gaps --account all --role BackupAuditRole --new",
+            "backupctl report gaps --rpo 26h --copy-grace 6h -o json",
+        ),
+    )(gaps)

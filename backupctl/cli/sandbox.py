@@ -6,25 +6,59 @@ import shlex
 import signal
 import threading
 import time
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
 from backupctl.cli.environment import environment
+from backupctl.cli.help_text import examples
+from backupctl.cli.sandbox_options import (
+    Accounts,
+    AdvanceEvery,
+    CredentialTtl,
+    CyclingToken,
+    DelegatedAdmin,
+    DenyAssumeRole,
+    DenyBackup,
+    Detach,
+    EchoRequest,
+    ErrorRate,
+    ExternalId,
+    FailedCopies,
+    FailingResources,
+    Hang,
+    JobsPerRegion,
+    LargeRecords,
+    Latency,
+    LoopingToken,
+    Members,
+    MissingCopies,
+    NoGaps,
+    NoMonitoring,
+    NotAJob,
+    NotAJobModeOption,
+    OrgTokenExpiresAfter,
+    Port,
+    Regions,
+    RepeatingPages,
+    RepeatingPagesMode,
+    RoleName,
+    Seed,
+    SnsFailTopic,
+    SnsTopics,
+    StoppedLongAgo,
+    StoppedResources,
+    ThrottleRate,
+    Warm,
+    WrongTypes,
+)
 from backupctl.domain.errors import ExitStatus
 
 if TYPE_CHECKING:
     from backupctl.sandbox import Faults, Sandbox
 
-# The sandbox's own mode types, spelled out: importing them would import the sandbox (and
-# botocore) for every --help; a test checks they agree.
-RepeatMode = Literal["replay", "overlap", "token_returns"]
-NotAJobMode = Literal["html", "truncated", "empty"]
-EchoMode = Literal["http", "json", "escaped"]
 
-_FAULTS = "Faults (account options take an account id or name, and repeat)"
-_DATA = "Data set"
-_GAPS = "Gaps made on purpose, for report gaps (over the whole organization)"
 _LISTED_ACCOUNTS = 20  # past this, the description counts accounts instead of listing them
 # A mode is described only when the accounts it applies to are set.
 _MODE_ACCOUNTS = {
@@ -32,129 +66,17 @@ _MODE_ACCOUNTS = {
     "not_a_job_mode": "not_a_job_accounts",
 }
 
-Accounts = list[str] | None
-
-
-def _data(help_: str, **extra: Any) -> Any:
-    return typer.Option(help=help_, rich_help_panel=_DATA, **extra)
-
-
-def _fault(help_: str, **extra: Any) -> Any:
-    return typer.Option(help=help_, rich_help_panel=_FAULTS, **extra)
-
-
-def _gap(help_: str) -> Any:
-    return typer.Option(help=help_, rich_help_panel=_GAPS, min=0)
-
-
-def _accounts(help_: str) -> Any:
-    return typer.Option(help=help_, rich_help_panel=_FAULTS, metavar="ACCOUNT")
-
-
-Seed = Annotated[int, _data("Seed of the data set.")]
-Members = Annotated[int, _data("Member accounts.", min=0)]
-Regions = Annotated[
-    list[str] | None,
-    _data("A region holding data (repeatable). [default: us-east-1, eu-west-1]", metavar="REGION"),
-]
-JobsPerRegion = Annotated[int, _data("About this many jobs per account and region.", min=0)]
-RoleName = Annotated[str, _data("The role AssumeRole accepts.")]
-ExternalId = Annotated[str | None, _data("The external id AssumeRole requires.")]
-DelegatedAdmin = Annotated[
-    str | None, _data("An account that may read the whole organization.", metavar="ACCOUNT")
-]
-Monitoring = Annotated[bool, _data("Whether ByAccountId may name other accounts.")]
-LargeRecords = Annotated[
-    bool,
-    _data(
-        "Records as large as AWS's get: status messages of thousands of characters, names "
-        "and ARNs near their limits, 50-character vault names."
-    ),
-]
-SnsTopics = Annotated[
-    list[str] | None,
-    _data(
-        "An SNS topic name, in every active account and data region (repeatable; "
-        "default: backup-alerts).",
-        metavar="NAME",
-    ),
-]
-AdvanceEvery = Annotated[
-    float | None,
-    _data(
-        "Keep the organization in real time: every SECONDS, jobs run, end and appear as "
-        "time has passed.",
-        min=0.1,
-        metavar="SECONDS",
-    ),
-]
-Port = Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")]
-Warm = Annotated[bool, typer.Option(help="Generate every job before printing the environment.")]
-Latency = Annotated[float, _fault("Seconds added to every request.", min=0.0)]
-ThrottleRate = Annotated[float, _fault("Share of requests throttled.", min=0.0, max=1.0)]
-ErrorRate = Annotated[float, _fault("Share of requests answered with a 5xx.", min=0.0, max=1.0)]
-CredentialTtl = Annotated[
-    float | None, _fault("Seconds until assumed-role credentials expire.", min=0.0)
-]
-DenyAssumeRole = Annotated[Accounts, _accounts("AssumeRole into this account is refused.")]
-DenyBackup = Annotated[Accounts, _accounts("Backup calls for this account are refused.")]
-LoopingToken = Annotated[Accounts, _accounts("ListBackupJobs repeats its NextToken forever.")]
-CyclingToken = Annotated[Accounts, _accounts("ListBackupJobs tokens cycle A, B, A.")]
-Hang = Annotated[Accounts, _accounts("Backup calls for this account never answer.")]
-StoppedResources = Annotated[int, _gap("Resources whose backups stop inside the 30 days.")]
-StoppedLongAgo = Annotated[
-    int, _gap("Resources whose backups stopped before the 30 days (ListProtectedResources only).")
-]
-MissingCopies = Annotated[int, _gap("Completed backups whose copy to one destination never ran.")]
-FailedCopies = Annotated[int, _gap("Copies that end FAILED (a composite's: PARTIAL).")]
-FailingResources = Annotated[
-    int, _gap("Resources whose backups fail from some moment on: failures, not gaps.")
-]
-Gaps = Annotated[
-    bool, typer.Option(help="Make the gaps above; --no-gaps makes none.", rich_help_panel=_GAPS)
-]
-OrgTokenExpiresAfter = Annotated[
-    int | None, _fault("Organizations refuses the NextToken after this many pages.", min=1)
-]
-RepeatingPages = Annotated[
-    Accounts, _accounts("The List calls for this account serve jobs already sent.")
-]
-RepeatingPagesMode = Annotated[
-    RepeatMode,
-    _fault(
-        "How --repeating-pages repeats: each page again under a new NextToken (replay), "
-        "pages that start before the last one ended (overlap), or the first NextToken "
-        "handed back after the last page (token_returns)."
-    ),
-]
-WrongTypes = Annotated[
-    Accounts, _accounts("One job in five of this account has a member of the wrong JSON type.")
-]
-NotAJob = Annotated[Accounts, _accounts("Describe calls for this account answer 200, not a job.")]
-NotAJobModeOption = Annotated[
-    NotAJobMode,
-    _fault("What --not-a-job answers: an HTML page, the job's JSON cut short, or {}."),
-]
-EchoRequest = Annotated[
-    EchoMode | None,
-    _fault(
-        "Every error's Message carries the request as received, headers and body: as HTTP "
-        "text, as JSON, or as JSON escaped once more."
-    ),
-]
-SnsFailTopic = Annotated[
-    list[str] | None,
-    typer.Option(
-        help="SNS Publish to this topic answers 500 (an ARN, or a name: everywhere).",
-        rich_help_panel=_FAULTS,
-        metavar="TOPIC",
-    ),
-]
-
 
 def register(app: typer.Typer) -> None:
     """Add the ``sandbox`` command to the root app."""
-    app.command("sandbox")(sandbox)
+    app.command(
+        "sandbox",
+        epilog=examples(
+            'eval "$(backupctl sandbox --port 4566 --detach)"',
+            "backupctl sandbox --members 50 --latency 0.2 --deny-backup security",
+            "backupctl --sandbox jobs list   # no server: one for this one run",
+        ),
+    )(sandbox)
 
 
 def sandbox(
@@ -166,11 +88,12 @@ def sandbox(
     role_name: RoleName = "OrganizationAccountAccessRole",
     external_id: ExternalId = None,
     delegated_admin: DelegatedAdmin = None,
-    cross_account_monitoring: Monitoring = True,
+    no_cross_account_monitoring: NoMonitoring = False,
     large_records: LargeRecords = False,
     sns_topic: SnsTopics = None,
     advance_every: AdvanceEvery = None,
     port: Port = 0,
+    detach: Detach = False,
     warm: Warm = False,
     latency: Latency = 0.0,
     throttle_rate: ThrottleRate = 0.0,
@@ -194,13 +117,14 @@ def sandbox(
     missing_copies: MissingCopies = 4,
     failed_copies: FailedCopies = 4,
     failing_resources: FailingResources = 3,
-    gaps: Gaps = True,
+    no_gaps: NoGaps = False,
 ) -> None:
     """Serve a simulated AWS Organization (Organizations, STS, Account, Backup, SNS) on 127.0.0.1.
 
     Prints the environment a shell needs on stdout, as export lines ready for eval.
 
-    Describes the organization on stderr, and serves until Ctrl-C or SIGTERM.
+    Describes the organization on stderr, and serves until Ctrl-C or SIGTERM; with
+    --detach, serves in the background until SIGTERM and returns at once.
 
     AWS Backup serves 30 days of backup, copy and restore jobs (List, Describe) made by
     each account's backup plans on their schedules; the plans, their versions and
@@ -244,35 +168,42 @@ def sandbox(
             role_name=role_name,
             external_id=external_id,
             delegated_admin=delegated_admin,
-            cross_account_monitoring=cross_account_monitoring,
+            cross_account_monitoring=not no_cross_account_monitoring,
             large_records=large_records,
             sns_topics=tuple(sns_topic) if sns_topic else SandboxConfig().sns_topics,
             faults=faults,
             port=port,
-            stopped_resources=stopped_resources if gaps else 0,
-            stopped_long_ago=stopped_long_ago if gaps else 0,
-            missing_copies=missing_copies if gaps else 0,
-            failed_copies=failed_copies if gaps else 0,
-            failing_resources=failing_resources if gaps else 0,
+            stopped_resources=stopped_resources if not no_gaps else 0,
+            stopped_long_ago=stopped_long_ago if not no_gaps else 0,
+            missing_copies=missing_copies if not no_gaps else 0,
+            failed_copies=failed_copies if not no_gaps else 0,
+            failing_resources=failing_resources if not no_gaps else 0,
         )
         server = Sandbox(config)
     except ValueError as error:
         env.warn(f"error: {error}")
         raise typer.Exit(int(ExitStatus.USAGE)) from None
-    if warm:
-        server.warm()
-    try:
-        server.start()
-    except OSError as error:
-        env.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
-        raise typer.Exit(int(ExitStatus.UNREADABLE)) from None
-    try:
-        _print_env(server, env.stdout)
-        _describe(server, advance_every, env.stderr)
-        code = _serve_until_stopped(server, advance_every)
-    finally:
-        server.stop()
-    raise typer.Exit(code)
+
+    def serve(exports: TextIO, settled: Callable[[], None]) -> int:
+        if warm:
+            server.warm()
+        try:
+            server.start()
+        except OSError as error:
+            env.warn(f"error: cannot serve on {config.host}:{port}: {error.strerror or error}")
+            return int(ExitStatus.UNREADABLE)
+        try:
+            _print_env(server, exports)
+            settled()
+            return _serve_until_stopped(server, advance_every)
+        finally:
+            server.stop()
+
+    if detach:
+        from backupctl.cli.detached import run_detached
+
+        raise typer.Exit(run_detached(serve, env.stdout, env.stderr))
+    raise typer.Exit(serve(env.stdout, lambda: _describe(server, advance_every, env.stderr)))
 
 
 def _print_env(server: Sandbox, out: TextIO) -> None:

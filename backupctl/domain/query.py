@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backupctl.domain.errors import UsageError
-from backupctl.domain.job import ALL_STATES, STATES, Job, Kind
+from backupctl.domain.job import ALL_STATES, STATES, Job, Kind, format_time
 
 # ASCII digits only: Python's \d is any Unicode digit, and int() reads them all.
 _RELATIVE = re.compile(r"^\s*(?P<n>[0-9]+)\s*(?P<unit>[mhdw])\s*$", re.IGNORECASE)
@@ -58,8 +58,10 @@ FILTER_OPTIONS = {
 
 
 def parse_when(text: str, now: datetime, *, option: str = "--since") -> datetime:
-    """``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an offset is given),
-    from 1000-01-01 to the end of 9999 (UTC)."""
+    """``now``, ``90m``/``24h``/``7d``/``2w`` before ``now``, or ISO 8601 (UTC unless an
+    offset is given), from 1000-01-01 to the end of 9999 (UTC)."""
+    if text.strip().lower() == "now":
+        return now
     match = _RELATIVE.fullmatch(text)
     try:
         if match:
@@ -84,7 +86,7 @@ def _iso_time(text: str, option: str) -> datetime:
     except (ValueError, OverflowError):
         raise UsageError(
             f"{option}: cannot read {text!r}; use an ISO 8601 date or time "
-            "(2026-11-27, 2026-11-27T06:00:00Z) or a relative time (90m, 24h, 7d, 2w)"
+            "(2026-11-27, 2026-11-27T06:00:00Z), a relative time (90m, 24h, 7d, 2w) or now"
         ) from None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -92,7 +94,7 @@ def _iso_time(text: str, option: str) -> datetime:
 def parse_states(values: Sequence[str]) -> tuple[str, ...]:
     """Upper-case and validate states against the union of the three kinds' states."""
     states: list[str] = []
-    for value in split_values(values):
+    for value in split_values(values, "--state"):
         state = value.upper()
         if state not in ALL_STATES:
             raise UsageError(f"--state: unknown state {value!r}; valid: {', '.join(ALL_STATES)}")
@@ -104,7 +106,7 @@ def parse_states(values: Sequence[str]) -> tuple[str, ...]:
 def parse_kinds(values: Sequence[str]) -> tuple[Kind, ...]:
     """Validate ``--kind`` values; none given means all three kinds."""
     kinds: list[Kind] = []
-    for value in split_values(values):
+    for value in split_values(values, "--kind"):
         try:
             kind = Kind(value.lower())
         except ValueError:
@@ -124,15 +126,35 @@ def parse_resource_type(value: str | None) -> str | None:
     return _RESOURCE_TYPE_BY_LOWER.get(value.strip().lower(), value.strip())
 
 
-def split_values(values: Sequence[str]) -> list[str]:
+def split_values(values: Sequence[str], option: str) -> list[str]:
     """Repeatable options that also take comma lists: ``--x a,b --x c`` -> ``[a, b, c]``."""
     out: list[str] = []
     for value in values:
         parts = [p.strip() for p in value.split(",")]
         if any(not p for p in parts):
-            raise UsageError(f"empty value in {value!r}")
+            raise UsageError(f"{option}: {value!r} has an empty value (a comma too many?)")
         out.extend(parts)
     return out
+
+
+# ASCII digits, as for relative times; a number of seconds may have a fraction.
+_WHOLE = re.compile(r"^\s*[0-9]+\s*$")
+_DECIMAL = re.compile(r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$")
+
+
+def parse_count(text: str, option: str, *, least: int = 1, most: int | None = None) -> int:
+    """A whole number from ``least`` to ``most`` (no limit when None), for ``option``."""
+    if _WHOLE.match(text) and least <= int(text) <= (most if most is not None else int(text)):
+        return int(text)
+    upto = f"from {least} to {most}" if most is not None else f"of {least} or more"
+    raise UsageError(f"{option}: {text!r} is not a whole number {upto}")
+
+
+def parse_seconds(text: str, option: str, *, least: float = 1) -> float:
+    """A number of seconds, ``least`` or more (a fraction allowed), for ``option``."""
+    if _DECIMAL.match(text) and float(text) >= least:
+        return float(text)
+    raise UsageError(f"{option}: {text!r} is not a number of seconds, {least:g} or more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +194,22 @@ class Query:
             raise UsageError("--limit must be at least 1")
         if self.resource_arn is not None and not _ARN.fullmatch(self.resource_arn):
             raise UsageError(f"--resource-arn: {self.resource_arn!r} is not an ARN")
+
+    def unanswerable(self, now: datetime) -> str | None:
+        """Why no job can match, known before any call (said on stderr, so that an empty
+        answer is not taken for a quiet day); None when some job may."""
+        if self.since is not None and self.since > now:
+            return f"--since {format_time(self.since)} is in the future: no job was created since"
+        if self.states and not self.listings():
+            kinds = "/".join(k.value for k in self.kinds)
+            having = "; ".join(
+                f"{state} is a state of {'/'.join(k.value for k in Kind if state in STATES[k])}"
+                " jobs only"
+                for state in self.states
+            )
+            either = " or ".join(self.states)
+            return f"no {kinds} job is ever {either} ({having}): none was looked for"
+        return None
 
     def listings(self) -> list[Listing]:
         """The List* call chains this query needs: per kind, and per state where states are given.

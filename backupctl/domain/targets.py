@@ -81,6 +81,17 @@ _OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 
 
+def is_account_id(value: str) -> bool:
+    """Twelve ASCII digits."""
+    return bool(_ACCOUNT_ID.fullmatch(value))
+
+
+def is_region_name(value: str) -> bool:
+    """The form of a region name (``eu-west-1``); whether botocore knows it is another
+    matter, checked once a connector is made."""
+    return bool(_REGION.fullmatch(value))
+
+
 @dataclass(frozen=True, slots=True)
 class TargetOptions:
     """The target options every AWS command shares, as typed on the command line."""
@@ -93,9 +104,9 @@ class TargetOptions:
 
     def validate(self) -> TargetOptions:
         """Check every value; raise UsageError on the first bad one. No AWS call."""
-        accounts = tuple(split_values(self.accounts))
+        accounts = tuple(split_values(self.accounts, "--account"))
         for account in accounts:
-            if account.lower() != "all" and not _ACCOUNT_ID.fullmatch(account):
+            if account.lower() != "all" and not is_account_id(account):
                 raise UsageError(f"--account: {account!r} is not a 12-digit account id or 'all'")
         if any(a.lower() == "all" for a in accounts) and len(accounts) > 1:
             raise UsageError("--account all cannot be combined with other accounts")
@@ -104,9 +115,9 @@ class TargetOptions:
                 raise UsageError("--ou and --account cannot be combined")
             if not _OU_ID.fullmatch(self.ou):
                 raise UsageError(f"--ou: {self.ou!r} is not an OU id (ou-xxxx-xxxxxxxx) or root id")
-        regions = tuple(split_values(self.regions))
+        regions = tuple(split_values(self.regions, "--region"))
         for region in regions:
-            if region.lower() != "all" and not _REGION.fullmatch(region):
+            if region.lower() != "all" and not is_region_name(region):
                 raise UsageError(f"--region: {region!r} is not a region name (like eu-west-1)")
         if any(r.lower() == "all" for r in regions) and len(regions) > 1:
             raise UsageError("--region all cannot be combined with other regions")

@@ -38,6 +38,7 @@ from backupctl.engine.work import plan_work as plan_work
 # Calls in flight at once by default: enough to hide 40-100 ms of latency per call over a
 # few hundred listings, few enough to stay under AWS Backup's per-account request rate.
 DEFAULT_CONCURRENCY = 32
+MAX_CONCURRENCY = 256  # a thread each: more only costs memory and AWS's patience
 # The longest one API call may take, retries included, before its listing is given up:
 # long enough for botocore's backoff through heavy throttling, short enough for cron.
 DEFAULT_TIMEOUT = 120.0

@@ -26,12 +26,15 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from backupctl.domain.errors import UsageError
+from backupctl.domain.targets import is_account_id, is_region_name
+from backupctl.engine.fanout import MAX_CONCURRENCY
+from backupctl.output.family import OutputFormat
 
 _SCALARS: Mapping[str, type] = {
     "role": str,
@@ -44,6 +47,12 @@ _SCALARS: Mapping[str, type] = {
 }
 _LISTS = ("regions", "accounts")
 _TABLES = ("lists", "names")
+COLOURS = ("auto", "always", "never")
+# The settings whose value is one of a few words (any case), and those words.
+_CHOICES: Mapping[str, tuple[str, ...]] = {
+    "color": COLOURS,
+    "output": tuple(f.value for f in OutputFormat),
+}
 _LIST_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -123,10 +132,17 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
             kind = _SCALARS[key]
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise bad(key, f"must be a {kind.__name__}")
+            if key in _CHOICES:
+                value = str(value).strip().lower()
+                if value not in _CHOICES[key]:
+                    raise bad(key, f"is {data[key]!r}; valid: {', '.join(_CHOICES[key])}")
             values[key] = value
         elif key in _LISTS:
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise bad(key, "must be a list of strings")
+            wrong = next((v for v in value if not _LIST_CHECKS[key][0](v)), None)
+            if wrong is not None:
+                raise bad(key, f"holds {wrong!r}, which is not {_LIST_CHECKS[key][1]}")
             values[key] = tuple(value)
         elif key == "lists":
             values["lists"] = _lists(value, bad)
@@ -137,9 +153,25 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
         else:
             valid = ", ".join([*_SCALARS, *_LISTS, *_TABLES])
             raise bad(key, f"is not a setting (settings: {valid})")
-    if values.get("concurrency") is not None and not 1 <= values["concurrency"] <= 256:
-        raise bad("concurrency", "must be between 1 and 256")
+    lists = values.get("lists", {})
+    unknown = next(
+        (a for a in values.get("accounts", ()) if a[:1] == "@" and a[1:] not in lists), None
+    )
+    if unknown is not None:
+        raise bad("accounts", f"holds {unknown!r}, and [lists] has no list {unknown[1:]!r}")
+    if values.get("concurrency") is not None and not 1 <= values["concurrency"] <= MAX_CONCURRENCY:
+        raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}")
     return Config(path=path, **values)
+
+
+# What each list setting may hold, and how a mistake is said.
+_LIST_CHECKS: Mapping[str, tuple[Callable[[str], bool], str]] = {
+    "regions": (lambda v: v.lower() == "all" or is_region_name(v), "a region name or 'all'"),
+    "accounts": (
+        lambda v: v.lower() == "all" or v.startswith("@") or is_account_id(v),
+        "a 12-digit account id, 'all' or an @list",
+    ),
+}
 
 
 def _lists(value: Any, bad: Any) -> dict[str, tuple[str, ...]]:
@@ -151,5 +183,8 @@ def _lists(value: Any, bad: Any) -> dict[str, tuple[str, ...]]:
             raise bad(name, "is not a list name (letters, digits, . _ -)")
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             raise bad(name, "must be a list of account ids")
+        wrong = next((m for m in members if not is_account_id(m)), None)
+        if wrong is not None:
+            raise bad(name, f"holds {wrong!r}, which is not a 12-digit account id")
         lists[name] = tuple(members)
     return lists

@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Generic, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
-from backupctl.local.spool import RowSpool
 from backupctl.output.family import Family
-from backupctl.output.fields import selected
 from backupctl.output.json import dumps
+from backupctl.output.rows import SortedRows
 from backupctl.output.safe import safe_csv
 
 R = TypeVar("R")
@@ -67,33 +66,18 @@ class RowFormatter:
         return safe_csv(self._buffer.getvalue())
 
 
-class CsvWriter(Generic[R]):
+class CsvWriter(SortedRows[R]):
     """Header row, then one row per record in the family's order, written at ``close``."""
 
     def __init__(
         self, stream: TextIO, family: Family[R], fields: Sequence[str] | None = None
     ) -> None:
-        self._stream = stream
-        self._family = family
-        self._fields = fields
-        self._header: Sequence[str] | None = fields or family.fields or None
-        self._rows = RowFormatter()
-        self._spool: RowSpool[R] = RowSpool(family.order)
-
-    def write(self, records: Sequence[R]) -> None:
-        """Render the page's rows now; keep only their text until ``close``."""
-        family = self._family
-        for item in records:
-            record = selected(family.record(item), self._fields)
-            if self._header is None:  # a family whose records name their own fields
-                self._header = tuple(record)
-            spaced = family.spaced_lists
-            text = self._rows.row([cell(value, spaced=spaced) for value in record.values()])
-            self._spool.add(item, text)
-
-    def close(self) -> None:
-        """Write the header and every row."""
-        self._stream.write(self._rows.row(neutralize(name) for name in self._header or ()))
-        for text in self._spool.drain():
-            self._stream.write(text)
-        self._stream.flush()
+        rows = RowFormatter()
+        spaced = family.spaced_lists
+        super().__init__(
+            stream,
+            family,
+            fields,
+            line=lambda values: rows.row([cell(value, spaced=spaced) for value in values]),
+            header=lambda names: rows.row(neutralize(name) for name in names),
+        )

@@ -25,6 +25,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     NDJSON = "ndjson"
     CSV = "csv"
+    TEXT = "text"
 
 
 class RecordWriter(Protocol[R_contra]):

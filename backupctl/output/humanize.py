@@ -26,11 +26,15 @@ def relative(when: datetime, now: datetime) -> str:
 
 
 def local(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """``when`` in ``tz`` (else the system's zone): ``11-27 14:05``; another year as a date."""
+    """``when`` in ``tz`` (else the system's zone), with the zone: ``11-27 14:05 CET``, or
+    ``+0100`` for a zone with no name; another year as a date."""
     moment = when.astimezone(tz)
     if moment.year != now.astimezone(tz).year:
         return moment.strftime("%Y-%m-%d")
-    return moment.strftime("%m-%d %H:%M")
+    zone = moment.tzname() or ""
+    if not zone.isalpha():  # "UTC+01:00": a fixed offset, named by its offset
+        zone = moment.strftime("%z")
+    return moment.strftime("%m-%d %H:%M ") + zone
 
 
 def size(value: int) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import Generic, TextIO, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
 
 from backupctl.domain.job import JsonValue
 from backupctl.output.family import Family
 from backupctl.output.fields import selected
 from backupctl.output.json import dumps, inert
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 R = TypeVar("R")
 
@@ -33,15 +36,21 @@ def _picker(all_fields: Sequence[str], fields: Sequence[str]) -> Pick | None:
 
 
 class NdjsonWriter(Generic[R]):
-    """Streams records in arrival order; keeps nothing, so memory stays constant."""
+    """Streams records in arrival order; keeps nothing, so memory stays constant. With a
+    ``query``, each line is the expression's value for one record (none when null)."""
 
     def __init__(
-        self, stream: TextIO, family: Family[R], fields: Sequence[str] | None = None
+        self,
+        stream: TextIO,
+        family: Family[R],
+        fields: Sequence[str] | None = None,
+        query: QueryExpression | None = None,
     ) -> None:
         self._stream = stream
         self._family = family
         self._fields = fields
-        self._row = family.row if family.fields else None
+        self._query = query
+        self._row = family.row if family.fields and query is None else None
         if self._row is not None:
             chosen = fields or family.fields
             self._line = "{" + ",".join(f"{dumps(name)}:%s" for name in chosen) + "}\n"
@@ -53,8 +62,11 @@ class NdjsonWriter(Generic[R]):
             return
         row = self._row
         if row is None:
-            record = self._family.record
-            text = "".join(dumps(selected(record(r), self._fields)) + "\n" for r in records)
+            record, fields = self._family.record, self._fields
+            shown: Iterable[JsonValue] = (selected(record(r), fields) for r in records)
+            if self._query is not None:
+                shown = (v for v in map(self._query.search, shown) if v is not None)
+            text = "".join(dumps(value) + "\n" for value in shown)
         else:
             values: list[JsonValue] = []
             add, pick = values.extend, self._pick

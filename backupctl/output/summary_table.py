@@ -17,6 +17,7 @@ from rich.text import Text
 
 from backupctl.domain.summary_rows import Grouping, SummaryRow
 from backupctl.output.safe import safe_text
+from backupctl.output.trimmed import print_trimmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ class SummaryTable:
         table.add_column("", no_wrap=True, overflow="crop")
         for row, texts in zip(self._rows, cells, strict=True):
             table.add_row(*texts, bar(row, busiest, width))
-        self._console.print(table)
+        print_trimmed(self._console, table)
 
     def _columns(self) -> tuple[list[str], list[list[Text]]]:
         """The headers and cells of every column but the bar."""

@@ -14,6 +14,9 @@ from backupctl.domain.targets import ALL_ACCOUNTS
 C = TypeVar("C", bound=Chain)
 L = TypeVar("L")
 
+# What stands for each account's own id in the words of a line that names several.
+ACCOUNT_MARK = "{account}"
+
 
 def reads_text(kinds: Collection[Kind], others: Collection[str] = ()) -> str:
     """``backup, copy jobs``, and whatever else was being read: ``protected resources``."""
@@ -22,26 +25,40 @@ def reads_text(kinds: Collection[Kind], others: Collection[str] = ()) -> str:
 
 
 def failure_lines(failures: Sequence[Failure[C]]) -> list[str]:
-    """One line per account and kind of error, naming the regions and kinds it covers.
+    """One line per kind of error, naming the accounts, regions and kinds it covers.
 
     Calls of one account fail alike (a denied role, a refused permission), so grouping by
-    the error's code names each failed target once; the first failure's words are shown.
+    the error's code names each failed target once; the words shown are those of its first
+    listing in a fixed order (backup jobs first, then the first region), whichever failed
+    first.
+    Accounts that failed alike (the same code, regions, kinds and words, their own id
+    aside: a role ARN names it) share one line that counts and names them.
     """
     groups: dict[tuple[str, str], list[Failure[C]]] = {}
     for failure in failures:
         code = failure.error.code or type(failure.error).__name__
         groups.setdefault((failure.target.account_id, code), []).append(failure)
-    lines = []
-    for (account, _), group in sorted(groups.items()):
-        who = "all accounts" if account == ALL_ACCOUNTS else f"account {account}"
+    alike: dict[tuple[str, str, str, str], list[tuple[str, int]]] = {}
+    for (account, code), group in sorted(groups.items()):
         regions = ", ".join(sorted({f.target.region for f in group}))
         kinds = {kind for f in group if (kind := f.listing.kind) is not None}
         others = {str(f.listing) for f in group if f.listing.kind is None}
-        reason = group[0].error.reason
+        first = min(group, key=lambda f: (str(f.listing), f.target.region))
+        reason = first.error.reason.replace(account, ACCOUNT_MARK)
         # Only the job listings of a command that prints jobs print what they read.
         read = sum(f.read for f in group if isinstance(f.listing, Listing))
+        key = (code, regions, reads_text(kinds, others), reason)
+        alike.setdefault(key, []).append((account, read))
+    lines = []
+    for (_, regions, what, reason), accounts in alike.items():
+        if len(accounts) == 1:
+            account = accounts[0][0]
+            who = "all accounts" if account == ALL_ACCOUNTS else f"account {account}"
+            reason = reason.replace(ACCOUNT_MARK, account)
+        else:
+            who = f"{len(accounts)} accounts ({', '.join(a for a, _ in accounts)})"
+        read = sum(n for _, n in accounts)
         partial = f"; {read} jobs read before the failure were printed" if read else ""
-        what = reads_text(kinds, others)
         lines.append(f"could not read {who} in {regions} ({what}): {reason}{partial}")
     return lines
 

@@ -133,7 +133,7 @@ def test_quiet_when_clean(org: Sandbox) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     verbose = report(org, *clean, "--verbose")
     assert verbose.exit_code == 0
-    assert verbose.stdout.startswith("All clear: 0 problems in 0 jobs")
+    assert verbose.stdout.startswith("All clear: no problems in 0 jobs")
 
 
 def test_unreadable_targets_are_listed_and_outrank_findings(
@@ -164,6 +164,9 @@ def test_new_reports_each_problem_once(org: Sandbox, _state_home: Path) -> None:
     assert (second.exit_code, second.stdout, second.stderr) == (0, "", "")
     third = report(org, "--new", "--verbose", "-o", "json")
     assert json.loads(third.stdout)["totals"]["already_reported"] == count
+    said = report(org, "--new", "--verbose").stdout
+    assert said.startswith("All clear: no new problems in ")
+    assert f"; {count} problems reported by an earlier --new run are not repeated; " in said
     database = _state_home / "backupctl" / "reported.sqlite3"
     assert database.stat().st_mode & 0o777 == 0o600
 

@@ -159,7 +159,7 @@ def test_quiet_when_clean_in_both_modes(sandbox_factory: Any) -> None:
         assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     verbose = gaps(quiet, "--verbose")
     assert verbose.exit_code == 0
-    assert verbose.stdout.startswith("All clear: 0 gaps: 0 stopped resources, 0 copies")
+    assert verbose.stdout.startswith("All clear: no gaps; ")
 
 
 def test_rpo_replaces_every_expectation(org: Sandbox) -> None:
@@ -230,6 +230,10 @@ def test_new_reports_each_gap_once_under_the_shared_lock(org: Sandbox, _state_ho
     verbose = as_json(gaps(org, "--new", "--verbose", "-o", "json"))
     assert verbose["totals"]["already_reported"] == found
     assert verbose["stopped"] == verbose["copies"] == []
+    said = gaps(org, "--new", "--verbose").stdout
+    assert said.startswith(
+        f"All clear: no new gaps; {found} gaps reported by an earlier --new run are not repeated; "
+    )
     # report failures --new and report gaps --new never overlap: one lock.
     held = ReportState(_state_home / "backupctl")
     try:

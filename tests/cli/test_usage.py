@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
+import typer
 
 from backupctl import __version__
+from backupctl.cli.app import app
+from backupctl.cli.help_text import GLOBAL_NOTE
 from backupctl.sandbox import Sandbox
 from tests.cli.conftest import Invoke
 
@@ -45,6 +49,12 @@ WHERE = [
     ("--external-id", "x" * 1225, "--role", "R"),
     ("--output", "xml"),
     ("-o", "XML"),
+    ("-o", "json", "--query", "[?"),
+    ("-o", "json", "--query", "foo(@)"),
+    ("-o", "text", "--query", "length(@, @)"),
+    ("-o", "csv", "--query", "job_id"),
+    ("--query", "job_id"),  # the table has no JSON form
+    ("-o", "json", "--header"),
     ("-o", ""),
     ("--nope",),
     ("--account",),
@@ -73,6 +83,9 @@ WHICH = [
     ("--limit", "abc"),
     ("--concurrency", "0"),
     ("--concurrency", "100000"),
+    ("--concurrency", "1.5"),
+    ("--timeout", "0"),
+    ("--timeout", "soon"),
     ("--fields", "nope"),
     ("--fields", "state,state"),
     ("--fields", ""),
@@ -88,6 +101,8 @@ WHICH = [
     ("--resource-type", "x" * 200),
 ]
 REPORT_WHICH = [
+    ("--query", "totals"),  # -o text: no JSON form
+    ("-o", "json", "--query", "a b"),
     ("--since", "1000000d"),
     ("--until", "99999999999999h"),
     ("--vault", "my.vault"),
@@ -145,12 +160,40 @@ def test_bad_usage_exits_2_with_one_line_and_no_request(
         (("jobs", "list", "--resource-type", "a b"), "--resource-type: AWS does not accept 'a b'"),
         (("job", "describe"), "JOB_ID"),
         (("jobs", "list", "--nope"), "--nope"),
+        (("jobs", "list", "-o", "json", "--query", "[?"), "--query: '[?'"),
+        (("jobs", "list", "-o", "csv", "--query", "a"), "not to -o csv"),
+        (("report", "gaps", "-o", "json", "--query", "nope(@)"), "no function nope()"),
     ],
 )
 def test_the_error_names_what_was_wrong(cli: Invoke, args: tuple[str, ...], named: str) -> None:
     result = cli(*args)
     assert result.exit_code == 2
     assert named.lower() in result.stderr.lower()
+
+
+COMMA = "has an empty value (a comma too many?)"
+WHOLE = "is not a whole number of 1 or more"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("jobs", "list", "--concurrency", "0"), "--concurrency: '0' is not a whole number from 1 to 256"),  # noqa: E501
+        (("jobs", "watch", "--interval", "0.5"), f"--interval: '0.5' {WHOLE}"),
+        (("jobs", "watch", "--count", "-1"), f"--count: '-1' {WHOLE}"),
+        (("jobs", "list", "--limit", "ten"), f"--limit: 'ten' {WHOLE}"),
+        (("jobs", "list", "--timeout", "0.5"), "--timeout: '0.5' is not a number of seconds, 1 or more"),  # noqa: E501
+        (("jobs", "list", "--account", "551882321577,"), f"--account: '551882321577,' {COMMA}"),
+        (("jobs", "list", "--state", "FAILED,"), f"--state: 'FAILED,' {COMMA}"),
+        (("jobs", "list", "--region", ",eu-west-1"), f"--region: ',eu-west-1' {COMMA}"),
+    ],
+)  # fmt: skip
+def test_a_bad_value_is_said_in_backupctls_words(
+    cli: Invoke, args: tuple[str, ...], line: str
+) -> None:
+    result = cli(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"backupctl: error: {line}\n"
 
 
 @pytest.mark.parametrize("spelling", ["JSON", "Json", " json "])
@@ -224,6 +267,46 @@ def test_every_command_has_help(
     for option in HELP[command]:
         assert option.lower() in shown.lower(), option
     assert sandbox.counters.total_requests() == before
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command's words, the root's and the groups' included."""
+    found = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+EVERY_COMMAND = _commands(typer.main.get_command(app))
+
+
+def test_every_command_is_covered() -> None:
+    leaves = {"jobs list", "jobs watch", "jobs summary", "job describe", "accounts list",
+              "report failures", "report gaps", "history sync", "history export", "sandbox",
+              "completion"}  # fmt: skip
+    assert leaves <= {" ".join(words) for words in EVERY_COMMAND}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: " ".join(c) or "backupctl")
+def test_every_help_has_examples_value_names_and_fits(
+    cli: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+    width: int,
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert cli(*command, "--help").exit_code == 0
+    shown = capsys.readouterr().out
+    lines = [line.rstrip() for line in shown.splitlines()]
+    assert all(len(line) <= width for line in lines), shown
+    examples = [line.strip() for line in lines[lines.index(" Examples:") + 1 :] if line.strip()]
+    assert examples[0].startswith(("backupctl ", "eval ", "source ")), examples
+    assert examples[-1] == GLOBAL_NOTE
+    # Values are named (ID, WHEN, N), never Python's types; no default is said twice.
+    assert not re.search(r"<(bool|str|int|float|list|file|path)", shown), shown
+    assert "[default:" not in shown or command == ("sandbox",)
 
 
 def test_root_help_lists_the_exit_codes(cli: Invoke, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,7 +31,9 @@ def test_every_format_has_a_writer(fmt: OutputFormat) -> None:
     assert "123456789012" in shown
 
 
-@pytest.mark.parametrize("fmt", [OutputFormat.JSON, OutputFormat.NDJSON, OutputFormat.CSV])
+@pytest.mark.parametrize(
+    "fmt", [OutputFormat.JSON, OutputFormat.NDJSON, OutputFormat.CSV, OutputFormat.TEXT]
+)
 def test_machine_formats_never_colour(fmt: OutputFormat, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
@@ -42,7 +44,7 @@ def test_machine_formats_never_colour(fmt: OutputFormat, monkeypatch: pytest.Mon
     writer.close()
     assert screen.getvalue() == ""
     assert "\x1b" not in stream.getvalue()
-    assert stream.getvalue().startswith(("[", "{", "kind,"))
+    assert stream.getvalue().startswith(("[", "{", "kind,", "copy\t"))
 
 
 def test_default_fields_are_the_whole_contract() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,7 +30,9 @@ def test_relative(ago: timedelta, shown: str) -> None:
 
 def test_local_time_in_the_given_zone() -> None:
     berlin_winter = timezone(timedelta(hours=1))
-    assert humanize.local(NOW, NOW, berlin_winter) == "11-27 15:00"
+    assert humanize.local(NOW, NOW, berlin_winter) == "11-27 15:00 +0100"
+    assert humanize.local(NOW, NOW, ZoneInfo("Europe/Berlin")) == "11-27 15:00 CET"
+    assert humanize.local(NOW, NOW, UTC) == "11-27 14:00 UTC"
     assert humanize.local(NOW - timedelta(days=400), NOW, UTC) == "2024-10-23"
 
 

@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
-from backupctl.cli import sandbox as cli
+from backupctl.cli import sandbox_options as cli
 from backupctl.cli.sandbox import register
 from backupctl.sandbox import ECHO_MODES, NOT_A_JOB_MODES, REPEAT_MODES
 

@@ -23,6 +23,8 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
         ("2026-11-01", datetime(2026, 11, 1, tzinfo=UTC)),
         ("2026-11-01T06:30:00Z", datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
         ("2026-11-01T06:30:00+02:00", datetime(2026, 11, 1, 4, 30, tzinfo=UTC)),
+        ("now", NOW),
+        (" NOW ", NOW),
     ],
 )
 def test_parse_when(text: str, expected: datetime) -> None:

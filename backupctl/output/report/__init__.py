@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from backupctl.domain.problems import Summary
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 
 class ReportFormat(StrEnum):
@@ -18,8 +21,15 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
-def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: datetime) -> None:
-    """Write the report in ``fmt`` to ``stream`` (the JSON's problems one by one)."""
+def render_report(
+    summary: Summary,
+    fmt: ReportFormat,
+    stream: TextIO,
+    now: datetime,
+    query: QueryExpression | None = None,
+) -> None:
+    """Write the report in ``fmt`` to ``stream`` (the JSON's problems one by one;
+    ``query``: JSON only)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.text import render_text
 
@@ -31,7 +41,7 @@ def render_report(summary: Summary, fmt: ReportFormat, stream: TextIO, now: date
     elif fmt is ReportFormat.JSON:
         from backupctl.output.report.json import render_json
 
-        pieces = render_json(summary, now)
+        pieces = render_json(summary, now, query)
     else:
         assert_never(fmt)
     for piece in pieces:

@@ -45,19 +45,32 @@ def header(summary: Summary, now: datetime) -> str:
         )
         parts.append(f"{kind}: " + ", ".join(f"{n} {problem_words(p)}" for p, n in ordered))
     problems = summary.problems
-    noun = "problem" if problems == 1 else "problems"
+    noun = ("new " if summary.already_reported else "") + (
+        "problem" if problems == 1 else "problems"
+    )
     window = f"since {when(summary.since, now)}" if summary.since else "in the last 30 days"
     seen = (
         f"{summary.jobs_seen:,} jobs"
         if summary.issues_included
         else (f"{summary.jobs_seen:,} failed/aborted/expired/partial jobs")
     )
-    text = f"{problems} {noun} in {seen} {window}"
+    text = f"{problems or 'no'} {noun} in {seen} {window}"
     if parts:
         text += " — " + "; ".join(parts)
-    if summary.already_reported:
-        text += f"; {summary.already_reported} reported before, left out"
+    text += not_repeated(summary.already_reported, "problem")
     return text + f"; {summary.targets_read} of {summary.targets} targets read"
+
+
+def not_repeated(count: int, noun: str) -> str:
+    """``; 2 problems reported by an earlier --new run are not repeated``, or nothing."""
+    if not count:
+        return ""
+    said = (
+        f"{count} {noun} reported by an earlier --new run is"
+        if count == 1
+        else (f"{count} {noun}s reported by an earlier --new run are")
+    )
+    return f"; {said} not repeated"
 
 
 def target_line(account_id: str, region: str, kinds: str, reason: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from backupctl.domain.gaps import CopyGap, GapSummary, StoppedGap
 from backupctl.domain.problems import Unreadable
 from backupctl.domain.targets import ALL_ACCOUNTS
-from backupctl.output.report.common import when
+from backupctl.output.report.common import not_repeated, when
 from backupctl.output.safe import safe_str
 from backupctl.output.unread import reads_text
 
@@ -22,12 +22,16 @@ def _plural(count: int, noun: str, many: str | None = None) -> str:
 
 def gap_header(summary: GapSummary) -> str:
     """One line of totals: gaps by kind, what was checked, targets read."""
-    text = (
-        f"{_plural(summary.gaps, 'gap')}: {_plural(len(summary.stopped), 'stopped resource')}, "
-        f"{_plural(len(summary.copies), 'copy', 'copies')} missing or failed"
-    )
-    if summary.already_reported:
-        text += f"; {summary.already_reported} reported before, left out"
+    new = "new gap" if summary.already_reported else "gap"
+    if summary.gaps:
+        text = (
+            f"{_plural(summary.gaps, new)}: "
+            f"{_plural(len(summary.stopped), 'stopped resource')}, "
+            f"{_plural(len(summary.copies), 'copy', 'copies')} missing or failed"
+        )
+    else:
+        text = f"no {new}s"
+    text += not_repeated(summary.already_reported, "gap")
     text += (
         f"; {_plural(summary.resources_checked, 'resource')} and "
         f"{_plural(summary.backups_checked, 'copied backup')} checked"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TextIO, assert_never
+from typing import TYPE_CHECKING, TextIO, assert_never
 
 from backupctl.domain.gaps import GapSummary
 from backupctl.output.report import ReportFormat
 
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
-def render_gaps(summary: GapSummary, fmt: ReportFormat, stream: TextIO) -> None:
-    """Write the gap report in ``fmt`` to ``stream`` as one write."""
+
+def render_gaps(
+    summary: GapSummary, fmt: ReportFormat, stream: TextIO, query: QueryExpression | None = None
+) -> None:
+    """Write the gap report in ``fmt`` to ``stream`` as one write (``query``: JSON only)."""
     if fmt is ReportFormat.TEXT:
         from backupctl.output.report.gaps_text import render_gaps_text
 
@@ -21,7 +26,7 @@ def render_gaps(summary: GapSummary, fmt: ReportFormat, stream: TextIO) -> None:
     elif fmt is ReportFormat.JSON:
         from backupctl.output.report.gaps_json import render_gaps_json
 
-        text = render_gaps_json(summary)
+        text = render_gaps_json(summary, query)
     else:
         assert_never(fmt)
     stream.write(text)

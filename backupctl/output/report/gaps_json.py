@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from backupctl.domain.gaps import CopyGap, GapSummary, StoppedGap
 from backupctl.domain.job import JsonValue, format_time
-from backupctl.output.json import dumps
 from backupctl.output.report.gap_words import jobs_only_note, ordered
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 # How far back the job listings reach: the window a gap report reads.
 LISTINGS_REACH = timedelta(days=30)
@@ -118,6 +121,8 @@ def gaps_object(summary: GapSummary) -> dict[str, JsonValue]:
     return report
 
 
-def render_gaps_json(summary: GapSummary) -> str:
-    """The report object as indented JSON."""
-    return dumps(gaps_object(summary), pretty=True) + "\n"
+def render_gaps_json(summary: GapSummary, query: QueryExpression | None = None) -> str:
+    """The report object as indented JSON, or what ``query`` makes of it."""
+    from backupctl.output.query_expression import queried_json
+
+    return queried_json(gaps_object(summary), query)

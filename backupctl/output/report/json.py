@@ -4,20 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from backupctl.domain.job import JsonValue, as_record, format_time
+from backupctl.domain.job import Job, JsonValue, as_record, format_time
 from backupctl.domain.problems import Summary, problem_of
 from backupctl.output.json import dumps
+
+if TYPE_CHECKING:
+    from backupctl.output.query_expression import QueryExpression
 
 # Stands for the problems while the rest of the object is encoded (json escapes the NULs,
 # so the data cannot hold it).
 _PROBLEMS = "\x00problems\x00"
 
 
-def render_json(summary: Summary, now: datetime) -> Iterator[str]:
+def render_json(
+    summary: Summary, now: datetime, query: QueryExpression | None = None
+) -> Iterator[str]:
     """The report object as indented JSON, in pieces (the problems one by one), exactly
-    as ``json.dumps(report, indent=2)`` writes it."""
-    return json_pieces(failures_object(summary, now), summary)
+    as ``json.dumps(report, indent=2)`` writes it; or what ``query`` makes of it."""
+    return report_pieces(failures_object(summary, now), summary, query)
+
+
+def report_pieces(
+    report: dict[str, JsonValue], summary: Summary, query: QueryExpression | None
+) -> Iterator[str]:
+    """``report`` (its ``problems`` still the placeholder) as ``json_pieces`` writes it;
+    with ``query``, what the expression makes of the whole object, which then holds every
+    problem record at once."""
+    if query is None:
+        return json_pieces(report, summary)
+    from backupctl.output.query_expression import queried_json
+
+    report = {**report, "problems": [_problem_record(job) for job in summary.records()]}
+    return iter((queried_json(report, query),))
+
+
+def _problem_record(job: Job) -> dict[str, JsonValue]:
+    return {**as_record(job), "problem": problem_of(job)}
 
 
 def json_pieces(report: dict[str, JsonValue], summary: Summary) -> Iterator[str]:
@@ -27,8 +51,7 @@ def json_pieces(report: dict[str, JsonValue], summary: Summary) -> Iterator[str]
     two pieces ends on a whole line."""
     before, after = dumps(report, pretty=True).split(dumps(_PROBLEMS), 1)
     records = (
-        "    "
-        + dumps({**as_record(job), "problem": problem_of(job)}, pretty=True).replace("\n", "\n    ")
+        "    " + dumps(_problem_record(job), pretty=True).replace("\n", "\n    ")
         for job in summary.records()
     )
     previous = next(records, None)
