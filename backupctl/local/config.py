@@ -19,6 +19,8 @@ defaults. Any mistake is one UsageError naming the file, the line and the key.
 
     [names]                                  # shown by completion
     "111111111111" = "prod-payments"
+
+    [notify]                                 # where reports go: see notify_config.py
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from backupctl.domain.errors import UsageError
+from backupctl.domain.notify_targets import NotifySettings
+from backupctl.local.notify_config import parse_notify
 
 _SCALARS: Mapping[str, type] = {
     "role": str,
@@ -43,7 +47,7 @@ _SCALARS: Mapping[str, type] = {
     "history_db": str,
 }
 _LISTS = ("regions", "accounts")
-_TABLES = ("lists", "names")
+_TABLES = ("lists", "names", "notify")
 _LIST_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -63,6 +67,7 @@ class Config:
     history_db: str | None = None
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def expand_accounts(self, values: Sequence[str]) -> tuple[str, ...]:
         """``@name`` replaced by the list of that name; other values as they are."""
@@ -134,6 +139,8 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise bad(key, "must be a table of account id = name")
             values["names"] = dict(value)
+        elif key == "notify":
+            values["notify"] = parse_notify(value, bad)
         else:
             valid = ", ".join([*_SCALARS, *_LISTS, *_TABLES])
             raise bad(key, f"is not a setting (settings: {valid})")
