@@ -21,6 +21,7 @@ from typing import Any, TypeVar, get_type_hints
 from backupctl.app.requests import Endpoint, Where
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment
+from backupctl.cli.notifications import NotifyArgs
 from backupctl.domain.errors import UsageError
 from backupctl.domain.query import (
     Query,
@@ -66,7 +67,7 @@ class QueryArgs:
     limit: int | None = None
 
 
-_GROUPS = (TargetArgs,)
+_GROUPS = (TargetArgs, NotifyArgs)
 
 
 def grouped(command: F) -> F:
