@@ -6,14 +6,17 @@ call. Against the sandbox (SNS Publish) and a real HTTP receiver on 127.0.0.1.""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from backupctl import __version__
+from backupctl.output.report.slack import MAX_BLOCKS, MAX_SECTION_CHARS
 from backupctl.sandbox import Sandbox, SandboxConfig
 from tests.cli.conftest import Result, invoke_on
 from tests.receiver import Receiver
@@ -228,3 +231,24 @@ def test_bad_values_exit_2_before_any_call_without_quoting_them(
     assert result.stderr == f"backupctl: error: {message}\n"
     assert org.counters.total_requests() == 0
     assert receiver.arrived() == []  # no heartbeat either: the run did not happen
+
+
+def test_a_5000_job_report_is_cut_within_slacks_limits_and_snss(
+    sandbox_factory: Any, receiver: Receiver
+) -> None:
+    server = sandbox_factory(members=24, jobs_per_region=110, now=DATA_NOW)
+    result = report(
+        server, "--since", "30d", "--notify", f"slack:{receiver.url('/services/T/B/big')}",
+        "--sns-topic", topic(server), "--notify", receiver.url("/hook"),
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    assert re.match(r"^\d+ problems in 5,\d{3} jobs ", result.stdout)
+    blocks = receiver.arrived("/services")[0].json()["blocks"]
+    assert len(blocks) <= MAX_BLOCKS
+    texts = [block["text"]["text"] for block in blocks[1:]]
+    assert all(len(text.encode("utf-16-le")) // 2 <= MAX_SECTION_CHARS for text in texts)
+    assert any(re.search(r"\n  … and [\d,]+ more$", text) for text in texts)
+    # SNS took it (the sandbox holds Publish to AWS's limits), whole: it is under 256 KiB.
+    [published] = server.published()
+    assert published.message == result.stdout
+    assert receiver.arrived("/hook")[0].json()["totals"]["jobs_seen"] >= 5000
