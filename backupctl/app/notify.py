@@ -69,9 +69,12 @@ class Notifier:
         http = HttpSender(self.settings.timeout)
         # Made at the first topic's first attempt: botocore is not loaded for webhooks alone.
         sns = functools.cache(lambda: _sns_publish(where, self.settings.timeout))
-        return deliver_all(
-            [Delivery(t.name, _attempt(t, notice, http, sns)) for t in self.settings.targets]
-        )
+        try:
+            return deliver_all(
+                [Delivery(t.name, _attempt(t, notice, http, sns)) for t in self.settings.targets]
+            )
+        finally:
+            http.close()
 
     def beat(self, status: int) -> list[Undelivered]:
         """Request the heartbeat for a run that ended with ``status`` (nothing for a run
@@ -83,7 +86,10 @@ class Notifier:
 
         url = heartbeat.url_for(completed=status in _COMPLETED)
         http = HttpSender(self.settings.timeout)
-        return deliver_all([Delivery(heartbeat.label, lambda: http.get(url))])
+        try:
+            return deliver_all([Delivery(heartbeat.label, lambda: http.get(url))])
+        finally:
+            http.close()
 
 
 Publish = Callable[[NotifyTarget, Notice], None]

@@ -132,7 +132,7 @@ def settings(env: Environment, args: NotifyArgs) -> NotifySettings:
         targets=tuple(targets) or notify.targets,
         always=args.notify_always or notify.always,
     )
-    if found.always and not found.targets:
+    if args.notify_always and not found.targets:
         raise UsageError("--notify-always: no target (--notify, --sns-topic, [notify.targets])")
     return found
 

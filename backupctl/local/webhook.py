@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import threading
 import urllib.request
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import urllib3
@@ -39,6 +38,7 @@ class HttpSender:
     """Sends requests with ``timeout`` seconds per attempt, from any thread."""
 
     def __init__(self, timeout: float) -> None:
+        self._seconds = timeout
         self._timeout = urllib3.Timeout(connect=min(CONNECT_TIMEOUT, timeout), read=timeout)
         self._lock = threading.Lock()
         self._managers: dict[str, urllib3.PoolManager] = {}
@@ -64,9 +64,15 @@ class HttpSender:
                 timeout=self._timeout, preload_content=True,
             )  # fmt: skip
         except HTTPError as error:
-            raise _failure(error, self._timeout.read_timeout) from None
+            raise _failure(error, self._seconds) from None
         if not 200 <= answer.status < 300:
             raise _refusal(answer)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        with self._lock:
+            for manager in self._managers.values():
+                manager.clear()
 
     def _manager(self, scheme: str, host: str) -> urllib3.PoolManager:
         """The pool for ``host``: through the environment's proxy, or direct."""
@@ -88,7 +94,7 @@ def _proxied(proxy: str) -> urllib3.ProxyManager:
     return urllib3.ProxyManager(proxy, proxy_headers=auth)
 
 
-def _failure(error: HTTPError, read_timeout: Any) -> DeliveryError:
+def _failure(error: HTTPError, read_timeout: float) -> DeliveryError:
     """A request that got no answer, in words of its own: every one may pass on retry."""
     cause = error.__cause__ or error.__context__
     if isinstance(error, ProxyError):

@@ -182,6 +182,16 @@ def test_options_replace_the_config_files_targets_and_no_notify_sends_nothing(
     assert (result.exit_code, receiver.arrived()) == (1, [])
 
 
+def test_the_config_files_always_is_for_its_targets_or_the_options(
+    org: Sandbox, receiver: Receiver, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[notify]\nalways = true\n", encoding="utf-8")
+    assert report(org, *CLEAN, config=config) == Result(0, "", "")  # nowhere to send: fine
+    result = report(org, *CLEAN, "--notify", receiver.url("/hook"), config=config)
+    assert (result.exit_code, len(receiver.delivered("/hook"))) == (0, 1)
+
+
 @pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, True), (0o600, False)])
 def test_a_config_file_with_addresses_that_others_can_read_is_warned(
     org: Sandbox, receiver: Receiver, tmp_path: Path, mode: int, warned: bool
