@@ -6,6 +6,8 @@ receiver on 127.0.0.1 that fails as it is told, and the sandbox's SNS faults."""
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from backupctl.cli.environment import Environment
 from backupctl.local.report_state import ReportState
 from backupctl.sandbox import Faults, Sandbox, SandboxConfig
 from tests.cli.conftest import Result, invoke_on
+from tests.cli.test_streams import BACKUPCTL, clean_env
 from tests.receiver import Receiver
 
 DATA_NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
@@ -264,3 +267,28 @@ def test_the_environments_proxy_is_used_unless_no_proxy_names_the_host(
     assert result.exit_code == 6
     assert "not delivered after 4 attempts: could not connect: Connection refused" in result.stderr
     assert len(receiver.arrived()) == 1
+
+
+@pytest.mark.skipif(not Path(BACKUPCTL).exists(), reason="console script missing")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_while_a_receiver_hangs_ends_the_run_at_once(
+    receiver: Receiver, stop: signal.Signals
+) -> None:
+    receiver.answer("hang")
+    run = subprocess.Popen(
+        [BACKUPCTL, "--sandbox", "report", "failures", "--since", "30d", "--region",
+         "us-east-1", "--notify", receiver.url("/hook")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(),
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not receiver.arrived() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert receiver.arrived(), "the report was never sent"
+    run.send_signal(stop)
+    stopped = time.monotonic()
+    stdout, stderr = run.communicate(timeout=30)
+    assert time.monotonic() - stopped < 2.0
+    code, last = (130, "interrupted") if stop is signal.SIGINT else (143, "terminated")
+    assert run.returncode == code
+    assert stderr.splitlines() == [f"backupctl: {last}"]
+    assert stdout.startswith(tuple("123456789"))  # the report was printed before
