@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from backupctl.cli.environment import Environment, environment, reported
+from backupctl.cli.outcome import verdict
 from backupctl.domain.errors import ExitStatus, UsageError
 from backupctl.domain.notify_targets import (
     NotifySettings,
@@ -174,8 +175,8 @@ def _beat(env: Environment, notifier: Notifier, status: int) -> None:
     exits 6 (a delivery that failed, as a notification's; 3 and 4 stay: they outrank 6)."""
     failed = notifier.beat(status)
     _tell(env, failed)
-    if failed and status in (ExitStatus.OK, ExitStatus.FINDINGS):
-        raise typer.Exit(int(ExitStatus.UNDELIVERED))
+    if failed and status in (ExitStatus.OK, ExitStatus.FINDINGS):  # the read was whole
+        raise typer.Exit(int(verdict(ExitStatus.OK, undelivered=True)))
 
 
 def deliver(
