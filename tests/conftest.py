@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from backupctl.sandbox import Sandbox, SandboxConfig
+from tests.receiver import Receiver
 
 SandboxFactory = Callable[..., Sandbox]
 
@@ -35,6 +36,13 @@ def sandbox_factory() -> Iterator[SandboxFactory]:
         server.stop()
 
 
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP receiver on 127.0.0.1 that records what arrives (``tests/receiver.py``)."""
+    with Receiver() as server:
+        yield server
+
+
 _LEAKY = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -49,6 +57,8 @@ _LEAKY = (
     "AWS_MAX_ATTEMPTS",
     "BACKUPCTL_OUTPUT",
     "BACKUPCTL_SANDBOX",
+    # Notifications go through the environment's proxy, as botocore's calls do.
+    *("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"),
 )
 
 

@@ -1,1 +1,2 @@
-"""The AWS layer: the only place that imports boto3, botocore and tenacity."""
+"""The AWS layer: the only place that imports boto3 and botocore, and tenacity but for the
+retries of notifications (``app/delivery.py``), which are not all AWS calls."""

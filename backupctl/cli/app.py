@@ -32,8 +32,9 @@ GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's 
 EXIT_CODES = """Exit codes: 0 done, nothing to report; 1 a negative answer (failures found, no
 such job); 2 bad usage, no AWS call made; 3 partial: some targets could not be read;
 4 nothing could be read; 5 another run holds the lock (report --new, history sync); 6 the
-report was printed but could not be remembered (reported again next run); 70 internal error
-(a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."""
+report was printed but could not be delivered (--notify, --heartbeat) or remembered
+(reported again next run); 70 internal error (a bug); 130 interrupted (Ctrl-C); 143
+terminated (SIGTERM)."""
 
 # The order the commands are listed in: the everyday ones first.
 COMMANDS = ("jobs", "job", "accounts", "report", "history", "sandbox", "completion")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
 from backupctl.app.requests import Endpoint, Where
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment
+from backupctl.cli.notifications import NotifyArgs
 from backupctl.domain.errors import UsageError
 from backupctl.domain.query import (
     Query,
@@ -83,7 +84,7 @@ class OutputArgs:
     header: opt.Header = False
 
 
-_GROUPS = (TargetArgs, OutputArgs)
+_GROUPS = (TargetArgs, OutputArgs, NotifyArgs)
 
 
 def grouped(command: F) -> F:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +13,7 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.help_text import examples
+from backupctl.cli.notifications import NotifyArgs, deliver, heartbeat
 from backupctl.cli.outcome import finish, tell_unread, verdict
 from backupctl.cli.stored import stored_jobs
 from backupctl.domain.errors import ExitStatus, StateNotSavedError, UsageError
@@ -38,6 +40,7 @@ app = typer.Typer(
     ),
 )
 @args.grouped
+@heartbeat
 def failures(
     ctx: typer.Context,
     since: Annotated[
@@ -84,6 +87,7 @@ def failures(
         ),
     ] = False,
     targets: args.TargetArgs = args.TargetArgs(),
+    notify: NotifyArgs = NotifyArgs(),
     output: opt.ReportOutput = "text",
     query_text: opt.ReportQuery = None,
     history: opt.History = False,
@@ -95,10 +99,10 @@ def failures(
     history store instead of AWS (any --since). Exit codes: 0 nothing to report; 1 problems
     found; 2 bad usage, or a --new state that cannot be used (no AWS call made); 3 some
     targets could not be read (listed in the report; errors outrank findings); 4 nothing
-    could be read; 5 another --new run holds the lock; 6 the report was printed but the
-    --new state could not be saved, so the next run reports the same problems again (3 and
-    4 outrank it; it outranks 1); 70 internal error (a bug); 130 interrupted (Ctrl-C);
-    143 terminated (SIGTERM).
+    could be read; 5 another --new run holds the lock; 6 the report was printed but a
+    notification or the heartbeat failed, or the --new state could not be saved, so the
+    next run reports the same problems again (3 and 4 outrank it; it outranks 1); 70
+    internal error (a bug); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
     from backupctl.app.report_failures import FailureReport, FailureRequest
     from backupctl.local.report_state import state_dir
@@ -136,12 +140,18 @@ def failures(
                 "what earlier --new runs reported is not known, so every problem is reported again"
             )
         if gaps:
-            finish(_with_gaps(env, report, Shown(fmt, now, verbose, shape)))
+            finish(_with_gaps(ctx, report, Shown(fmt, now, verbose, shape)))
             return
         summary, reading = report.read()
         tell_unread(env, reading, verbose=verbose)
         _print(env, summary, Shown(fmt, now, verbose, shape))
-        remembered = _remember(env, report, summary)
+        from backupctl.output.report.notice import failures_notice
+
+        found = bool(summary.problems or summary.unreadable)
+        notice = partial(failures_notice, summary, now)
+        delivered = deliver(ctx, where, found=found, notice=notice, new=new)
+        # What a target did not get is not marked as reported: the next run sends it again.
+        remembered = delivered and _remember(env, report, summary)
     finish(verdict(reading.status, findings=bool(summary.problems), undelivered=not remembered))
 
 
@@ -167,11 +177,13 @@ class Shown:
     query: QueryExpression | None
 
 
-def _with_gaps(env: Environment, report: FailureReport, shown: Shown) -> ExitStatus:
+def _with_gaps(ctx: typer.Context, report: FailureReport, shown: Shown) -> ExitStatus:
     """``--gaps``: both reports from one run, in one report; errors outrank findings."""
     from backupctl.app.report_gaps import GapReport, GapRequest
     from backupctl.output.report.both import render_both
+    from backupctl.output.report.notice import both_notice
 
+    env = environment(ctx)
     gap_report = GapReport(GapRequest(report.request.where), env.hooks())
     summary, found, reading = report.read_with_gaps(gap_report)
     tell_unread(env, reading, verbose=shown.verbose)
@@ -185,6 +197,10 @@ def _with_gaps(env: Environment, report: FailureReport, shown: Shown) -> ExitSta
         clear = f"All clear: {header(summary, shown.now)}\nAll clear: {gap_header(found)}\n"
         env.stdout.write(clear)
         env.stdout.flush()
+    where, new = report.request.where, report.request.state_dir is not None
+    notice = partial(both_notice, summary, found, shown.now)
+    if not deliver(ctx, where, found=bool(found_any), notice=notice, new=new):
+        return verdict(reading.status, undelivered=True)
     remembered = _remember(env, report, summary)
     try:
         gap_report.remember()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,11 +11,14 @@ from backupctl.cli import args
 from backupctl.cli import options as opt
 from backupctl.cli.environment import Environment, environment, reported
 from backupctl.cli.help_text import examples
+from backupctl.cli.notifications import NotifyArgs, deliver, heartbeat
 from backupctl.cli.outcome import finish, tell_unread, verdict
+from backupctl.domain.errors import StateNotSavedError
 from backupctl.domain.gaps import GapSummary
 from backupctl.output.report import ReportFormat
 
 if TYPE_CHECKING:
+    from backupctl.app.report_gaps import GapReport
     from backupctl.output.query_expression import QueryExpression
 
 Rpo = Annotated[
@@ -50,6 +54,7 @@ Verbose = Annotated[
 
 
 @args.grouped
+@heartbeat
 def gaps(
     ctx: typer.Context,
     rpo: Rpo = None,
@@ -57,6 +62,7 @@ def gaps(
     new: New = False,
     verbose: Verbose = False,
     targets: args.TargetArgs = args.TargetArgs(),
+    notify: NotifyArgs = NotifyArgs(),
     output: opt.ReportOutput = "text",
     query: opt.ReportQuery = None,
 ) -> None:
@@ -70,18 +76,22 @@ def gaps(
     PARTIAL. Backups that were made and failed are for 'report failures'. Prints nothing
     and exits 0 when there is no gap. Exit codes: 0 no gap; 1 gaps found; 2 bad usage;
     3 some targets could not be read (listed in the report; errors outrank findings);
-    4 nothing could be read; 5 another --new run holds the lock; 130 interrupted.
+    4 nothing could be read; 5 another --new run holds the lock; 6 the report was printed
+    but a notification or the heartbeat failed, or the --new state could not be saved (3
+    and 4 outrank it); 130 interrupted.
     """
     from backupctl.app.report_gaps import GapReport, GapRequest
     from backupctl.domain.durations import parse_duration
     from backupctl.local.report_state import state_dir
+    from backupctl.output.report.notice import gaps_notice
 
     env = environment(ctx)
     with reported(env):
         fmt = args.report_format(output)
         shape = args.query_expression(query, fmt, (ReportFormat.JSON,))
+        where = args.where(env, targets)
         request = GapRequest(
-            args.where(env, targets),
+            where,
             rpo=parse_duration(rpo, "--rpo") if rpo is not None else None,
             copy_grace=parse_duration(copy_grace, "--copy-grace"),
             state_dir=state_dir() if new else None,
@@ -92,8 +102,23 @@ def gaps(
         summary, reading = report.read()
         tell_unread(env, reading, verbose=verbose)
         _print(env, summary, fmt, verbose, shape)
+        found = bool(summary.gaps or summary.unreadable)
+        notice = partial(gaps_notice, summary)
+        # What a target did not get is not marked as reported: the next run sends it again.
+        delivered = deliver(ctx, where, found=found, notice=notice, new=new)
+        remembered = delivered and _remember(env, report)
+    finish(verdict(reading.status, findings=summary.gaps > 0, undelivered=not remembered))
+
+
+def _remember(env: Environment, report: GapReport) -> bool:
+    """Record the gaps for the next ``--new`` run; False, said on stderr, when they cannot
+    be (the report is out: the run goes on to its exit code, 6 unless 3 or 4)."""
+    try:
         report.remember()
-    finish(verdict(reading.status, findings=summary.gaps > 0))
+    except StateNotSavedError as error:
+        env.warn(f"error: {error}")
+        return False
+    return True
 
 
 def _print(

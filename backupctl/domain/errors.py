@@ -14,7 +14,7 @@ class ExitStatus(IntEnum):
     PARTIAL = 3
     UNREADABLE = 4
     LOCKED = 5
-    UNDELIVERED = 6  # the report was printed but not remembered: it comes again next run
+    UNDELIVERED = 6  # the report was printed but not delivered or remembered: it comes again
     INTERNAL = 70  # a bug (EX_SOFTWARE): not something AWS or the input did
     INTERRUPTED = 130
     TERMINATED = 143
@@ -96,3 +96,18 @@ class StateNotSavedError(BackupctlError):
 
 class HistoryError(BackupctlError):
     """The history store cannot be used: missing, not one, from another schema, unwritable."""
+
+
+class DeliveryError(BackupctlError):
+    """A notification or heartbeat was not delivered. ``retryable``: another attempt may
+    succeed (a timeout, a closed connection, a 5xx, throttling); ``retry_after``: seconds
+    the receiver asked to wait (HTTP Retry-After), when it said."""
+
+    exit_status = ExitStatus.UNDELIVERED
+
+    def __init__(
+        self, reason: str, *, retryable: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(reason, "Undelivered")
+        self.retryable = retryable
+        self.retry_after = retry_after

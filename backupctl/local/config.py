@@ -19,6 +19,8 @@ defaults. Any mistake is one UsageError naming the file, the line and the key.
 
     [names]                                  # shown by completion
     "111111111111" = "prod-payments"
+
+    [notify]                                 # where reports go: see notify_config.py
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from backupctl.domain.errors import UsageError
+from backupctl.domain.notify_targets import NotifySettings
 from backupctl.domain.targets import is_account_id, is_region_name
 from backupctl.engine.fanout import MAX_CONCURRENCY
+from backupctl.local.notify_config import parse_notify
 from backupctl.output.family import OutputFormat
 
 _SCALARS: Mapping[str, type] = {
@@ -46,7 +50,7 @@ _SCALARS: Mapping[str, type] = {
     "history_db": str,
 }
 _LISTS = ("regions", "accounts")
-_TABLES = ("lists", "names")
+_TABLES = ("lists", "names", "notify")
 COLOURS = ("auto", "always", "never")
 # The settings whose value is one of a few words (any case), and those words.
 _CHOICES: Mapping[str, tuple[str, ...]] = {
@@ -72,6 +76,7 @@ class Config:
     history_db: str | None = None
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def expand_accounts(self, values: Sequence[str]) -> tuple[str, ...]:
         """``@name`` replaced by the list of that name; other values as they are."""
@@ -150,6 +155,8 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Config:
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise bad(key, "must be a table of account id = name")
             values["names"] = dict(value)
+        elif key == "notify":
+            values["notify"] = parse_notify(value, bad)
         else:
             valid = ", ".join([*_SCALARS, *_LISTS, *_TABLES])
             raise bad(key, f"is not a setting (settings: {valid})")

@@ -122,7 +122,7 @@ def test_config_defaults_and_precedence(
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ("regionz = []\n", "line 1: 'regionz' is not a setting (settings: role, external_id, concurrency, output, color, profile, history_db, regions, accounts, lists, names)"),  # noqa: E501
+        ("regionz = []\n", "line 1: 'regionz' is not a setting (settings: role, external_id, concurrency, output, color, profile, history_db, regions, accounts, lists, names, notify)"),  # noqa: E501
         ("output = 'xml'\n", "line 1: 'output' is 'xml'; valid: table, json, ndjson, csv, text"),
         ('role = "R"\ncolor = "sometimes"\n', "line 2: 'color' is 'sometimes'; valid: auto, always, never"),  # noqa: E501
         (

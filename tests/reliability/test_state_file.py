@@ -96,6 +96,26 @@ def test_a_read_that_failed_outranks_a_state_not_saved(
     assert "backupctl: error: cannot save the state file" in result.stderr
 
 
+def test_a_read_that_failed_outranks_a_gap_state_not_saved(
+    sandbox_factory: SandboxFactory, state: Path
+) -> None:
+    server = sandbox_factory(members=2, jobs_per_region=200, now=DATA_NOW)
+    data = server.dataset
+    denied = next(a.id for a in data.active_accounts if a.id != data.management_account_id)
+    gaps = ("report", "gaps", "--new", "--account", "all", "--role", ROLE)
+    assert invoke_on(server, *gaps, now=NOW).exit_code in (0, 1)  # the state file now exists
+    server.set_faults(Faults(deny_backup=frozenset({denied})))
+    other = writer_holding(state / "reported.sqlite3")
+    try:
+        result = invoke_on(server, *gaps, now=NOW)
+    finally:
+        other.rollback()
+        other.close()
+    assert result.exit_code == 3
+    assert f"could not read account {denied}" in result.stderr
+    assert "backupctl: error: cannot save the state file" in result.stderr
+
+
 def test_a_state_file_emptied_is_said_once_and_everything_is_reported_again(
     org: Sandbox, state: Path
 ) -> None:
