@@ -1,2 +1,2 @@
-"""The AWS layer: the only place that imports boto3 and botocore, and tenacity but for the
-retries of notifications (``app/delivery.py``), which are not all AWS calls."""
+"""The AWS layer: the only place that imports boto3, botocore and tenacity (the retries of
+notifications too, in ``delivery_retries``, though not all of them are AWS calls)."""
