@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from backupctl import __version__
 from backupctl.cli import accounts_list as accounts
 from backupctl.cli import completion, history, report_gaps, sandbox
 from backupctl.cli import job_describe as job
@@ -26,6 +25,7 @@ from backupctl.cli.help_text import examples, plain_paragraphs, use_value_names
 from backupctl.cli.redacting import redacted_streams
 from backupctl.cli.signals import StdoutClosed, stops_between_lines
 from backupctl.domain.errors import ExitStatus, UsageError
+from backupctl.version import __version__
 
 GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (CPython's default: 700)
 

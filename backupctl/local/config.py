@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from backupctl.domain.errors import UsageError
+from backupctl.domain.formats import OutputFormat
 from backupctl.domain.notify_targets import NotifySettings
 from backupctl.domain.targets import is_account_id, is_region_name
 from backupctl.engine.fanout import MAX_CONCURRENCY
 from backupctl.local.notify_config import parse_notify
-from backupctl.output.family import OutputFormat
 
 _SCALARS: Mapping[str, type] = {
     "role": str,

@@ -25,9 +25,9 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from backupctl import __version__
 from backupctl.domain.errors import DeliveryError
 from backupctl.domain.notify_targets import CONNECT_TIMEOUT
+from backupctl.version import __version__
 
 _ANSWER_SHOWN = 200  # characters of a refusal's body quoted (Slack says why: "invalid_token")
 # Worth another attempt: the receiver timed out, is throttling or had a server error.

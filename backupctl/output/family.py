@@ -1,31 +1,24 @@
-"""What the writers of every format need to know: the formats, a record family, the writer
-Protocol. The seam's dispatch (``format.make_writer``) and the writers import this."""
+"""What the writers of every format need to know: the formats (``OutputFormat``, defined in
+``domain.formats``), a record family, the writer Protocol. The seam's dispatch
+(``format.make_writer``) and the writers import this."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from backupctl.domain.formats import OutputFormat
 from backupctl.domain.job import JsonValue
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+__all__ = ["Family", "OutputFormat", "PersonForm", "RecordWriter"]
+
 R = TypeVar("R")
 R_contra = TypeVar("R_contra", contravariant=True)
-
-
-class OutputFormat(StrEnum):
-    """The values of ``-o/--output``."""
-
-    TABLE = "table"
-    JSON = "json"
-    NDJSON = "ndjson"
-    CSV = "csv"
-    TEXT = "text"
 
 
 class RecordWriter(Protocol[R_contra]):
