@@ -21,15 +21,21 @@ ECHO_MODES: tuple[EchoMode, ...] = get_args(EchoMode)
 DEFAULT_DISABLED_REGIONS: tuple[str, ...] = (
     "af-south-1",
     "ap-east-1",
+    "ap-east-2",
     "ap-south-2",
     "ap-southeast-3",
     "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
     "eu-central-2",
     "eu-south-1",
     "eu-south-2",
     "il-central-1",
     "me-central-1",
     "me-south-1",
+    "mx-central-1",
 )
 
 
