@@ -136,6 +136,14 @@ def test_quiet_when_clean(org: Sandbox) -> None:
     assert verbose.stdout.startswith("All clear: no problems in 0 jobs")
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_header_says_until_when_the_window_ends_before_now(org: Sandbox, fmt: str) -> None:
+    result = report(org, "--since", "3d", "--until", "2d", "-o", fmt)
+    assert result.exit_code == 1, result.stderr
+    window = "since 2026-11-24 06:05 UTC (3d ago) until 2026-11-25 06:05 UTC (2d ago) —"
+    assert window in result.stdout
+
+
 def test_unreadable_targets_are_listed_and_outrank_findings(
     sandbox_factory: Any,
 ) -> None:

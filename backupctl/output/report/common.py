@@ -49,6 +49,8 @@ def header(summary: Summary, now: datetime) -> str:
         "problem" if problems == 1 else "problems"
     )
     window = f"since {when(summary.since, now)}" if summary.since else "in the last 30 days"
+    if summary.until:
+        window += f" until {when(summary.until, now)}"
     seen = (
         f"{summary.jobs_seen:,} jobs"
         if summary.issues_included
