@@ -153,7 +153,7 @@ def test_unreadable_targets_are_listed_and_outrank_findings(
     result = report(server)
     assert result.exit_code == 3
     assert "Could not read:" in result.stdout
-    assert f"account {denied} in eu-west-1" in result.stdout
+    assert f"account {denied} in 2 regions (eu-west-1, us-east-1)" in result.stdout
     assert f"account {denied}" in result.stderr
     as_json = json.loads(report(server, "-o", "json").stdout)
     assert {(u["account_id"], u["region"]) for u in as_json["unreachable"]} == {

@@ -73,9 +73,3 @@ def not_repeated(count: int, noun: str) -> str:
         else (f"{count} {noun}s reported by an earlier --new run are")
     )
     return f"; {said} not repeated"
-
-
-def target_line(account_id: str, region: str, kinds: str, reason: str) -> str:
-    """One unreadable target, inert: the account and region are the service's words too."""
-    who = "all accounts" if account_id == "*" else f"account {account_id}"
-    return safe_str(f"{who} in {region} ({kinds} jobs): {reason}")
