@@ -109,5 +109,7 @@ def _from_calls(request: SummaryRequest, days: Days, counted: Days) -> JobSummar
         if days.first <= count.day <= last
     ]
     today = counted.last.toordinal() + 1
-    uncounted = date.fromordinal(today) if days.last.toordinal() >= today else None
+    # Today, when the window holds it (a window in the future does not).
+    in_window = days.first.toordinal() <= today <= days.last.toordinal()
+    uncounted = date.fromordinal(today) if in_window else None
     return JobSummary(tally(counts), days, Reading.of(plan, run.outcome), uncounted_today=uncounted)
