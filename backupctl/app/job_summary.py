@@ -78,12 +78,12 @@ def _from_store(request: SummaryRequest, days: Days, now: datetime, *, chosen: b
     try:
         counts = store.counts(days.first, days.last, request.query, scope, request.by)
         marks = store.marks()
+        start = datetime.combine(days.first, time(), UTC)
+        covered = freshness(store, scope, start, now)
     finally:
         store.close()
     plan = stored_plan(marks, scope)
     reading = Reading.of(plan, Outcome(total=len(plan.targets), done=len(plan.targets)))
-    start = datetime.combine(days.first, time(), UTC)
-    covered = freshness(marks, scope, start, now)
     return JobSummary(tally(counts), days, reading, True, chosen, covered)
 
 
