@@ -5,7 +5,7 @@ back as the window).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -63,10 +63,10 @@ def find_stored(
 
 
 def freshness(
-    marks: Sequence[SyncMark], scope: Scope, since: datetime | None, now: datetime
+    store: HistoryStore, scope: Scope, since: datetime | None, now: datetime
 ) -> Freshness:
-    """How well ``marks`` cover a read of ``scope`` from ``since`` at ``now``."""
-    held = [m for m in marks if scope.holds(m.account_id, m.region)]
+    """How well the store's syncs cover a read of ``scope`` from ``since`` at ``now``."""
+    held = [m for m in store.marks() if scope.holds(m.account_id, m.region)]
     oldest: dict[tuple[str, str], SyncMark] = {}
     for mark in held:
         known = oldest.get((mark.account_id, mark.region))
@@ -74,16 +74,23 @@ def freshness(
             oldest[mark.account_id, mark.region] = mark
     stale = tuple(m for m in oldest.values() if m.synced_at < now - STALE_AFTER)
     late = [m.covered_from for m in held if since is not None and m.covered_from > since]
-    return Freshness(_unsynced(held, scope), stale, max(late, default=None))
+    org_wide = any(m.account_id == ALL_ACCOUNTS for m in held)
+    # An org-view sync covers the organization's accounts, not any account named.
+    in_org = store.known(scope.accounts) if org_wide and scope.accounts else frozenset()
+    return Freshness(_unsynced(held, scope, in_org), stale, max(late, default=None))
 
 
-def _unsynced(held: Sequence[SyncMark], scope: Scope) -> tuple[str, ...]:
+def _unsynced(held: Sequence[SyncMark], scope: Scope, known: Collection[str]) -> tuple[str, ...]:
+    """The accounts and regions of ``scope`` no sync covers; an org-view sync (``*``)
+    covers the ``known`` accounts."""
+
+    def covers(mark: SyncMark, account: str | None) -> bool:
+        if account is None or mark.account_id == account:
+            return True
+        return mark.account_id == ALL_ACCOUNTS and account in known
+
     def synced(account: str | None, region: str | None) -> bool:
-        return any(
-            (account is None or m.account_id in (account, ALL_ACCOUNTS))
-            and (region is None or m.region == region)
-            for m in held
-        )
+        return any(covers(m, account) and (region is None or m.region == region) for m in held)
 
     accounts: Sequence[str | None] = scope.accounts or [None]
     regions: Sequence[str | None] = scope.regions or [None]

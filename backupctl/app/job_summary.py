@@ -78,12 +78,12 @@ def _from_store(request: SummaryRequest, days: Days, now: datetime, *, chosen: b
     try:
         counts = store.counts(days.first, days.last, request.query, scope, request.by)
         marks = store.marks()
+        start = datetime.combine(days.first, time(), UTC)
+        covered = freshness(store, scope, start, now)
     finally:
         store.close()
     plan = stored_plan(marks, scope)
     reading = Reading.of(plan, Outcome(total=len(plan.targets), done=len(plan.targets)))
-    start = datetime.combine(days.first, time(), UTC)
-    covered = freshness(marks, scope, start, now)
     return JobSummary(tally(counts), days, reading, True, chosen, covered)
 
 
@@ -109,5 +109,7 @@ def _from_calls(request: SummaryRequest, days: Days, counted: Days) -> JobSummar
         if days.first <= count.day <= last
     ]
     today = counted.last.toordinal() + 1
-    uncounted = date.fromordinal(today) if days.last.toordinal() >= today else None
+    # Today, when the window holds it (a window in the future does not).
+    in_window = days.first.toordinal() <= today <= days.last.toordinal()
+    uncounted = date.fromordinal(today) if in_window else None
     return JobSummary(tally(counts), days, Reading.of(plan, run.outcome), uncounted_today=uncounted)

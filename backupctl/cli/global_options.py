@@ -49,7 +49,13 @@ def before_the_command(root: Command, args: Sequence[str]) -> list[str]:
         if name in GLOBAL_OPTIONS and name not in _option_names(command):
             moved.append(token)
             if "=" not in token and name in _value_options(root):
-                moved.extend(_next(tokens))
+                value = _next(tokens)
+                if not value:
+                    # The line ends with it: moved before the command, it would take the
+                    # command's name for its value. Last among the root's options, it gets
+                    # click's own "Option '--color' requires an argument."
+                    return [*head, *moved]
+                moved.extend(value)
             continue
         rest.append(token)
         if token in takes_value:

@@ -86,6 +86,8 @@ def summary(
             kind=kind, state=state, since=since, until=until, resource_type=resource_type
         )
         query = args.query(chosen, now)
+        if (future := query.in_the_future(now)) is not None:
+            env.warn(future)
         grouping = parse_grouping(by)
         family = summary_family(grouping)
         chosen_fields = args.fields(fields, family)

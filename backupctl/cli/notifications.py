@@ -76,9 +76,10 @@ class NotifyArgs:
         ),
     ] = None
     notify_timeout: Annotated[
-        float | None,
+        str | None,  # read by parse_timeout, to say what is wrong in backupctl's words
         typer.Option(
             "--notify-timeout",
+            metavar="SECONDS",
             help="Seconds per delivery attempt (default 10; 4 attempts).",
             rich_help_panel=_PANEL,
         ),

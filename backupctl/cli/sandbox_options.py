@@ -14,6 +14,8 @@ EchoMode = Literal["http", "json", "escaped"]
 
 _FAULTS = "Faults (account options take an account id or name, and repeat)"
 _DATA = "Data set"
+# Apart from the data set's options, whose help column then has room for the role's name.
+_ORG_VIEW = "Who may read the whole organization (ByAccountId)"
 _GAPS = "Gaps made on purpose, for report gaps (over the whole organization)"
 
 Accounts = list[str] | None
@@ -47,14 +49,19 @@ JobsPerRegion = Annotated[int, _data("About this many jobs per account and regio
 RoleName = Annotated[str, _data("The role AssumeRole accepts.", metavar="NAME")]
 ExternalId = Annotated[str | None, _data("The external id AssumeRole requires.", metavar="ID")]
 DelegatedAdmin = Annotated[
-    str | None, _data("An account that may read the whole organization.", metavar="ACCOUNT")
+    str | None,
+    typer.Option(
+        help="An account that may read the whole organization (a delegated administrator).",
+        rich_help_panel=_ORG_VIEW,
+        metavar="ACCOUNT",
+    ),
 ]
 NoMonitoring = Annotated[
     bool,
     typer.Option(
         "--no-cross-account-monitoring",
         help="ByAccountId may name no other account (cross-account monitoring off).",
-        rich_help_panel=_DATA,
+        rich_help_panel=_ORG_VIEW,
     ),
 ]
 LargeRecords = Annotated[

@@ -33,7 +33,7 @@ def tell_freshness(
     """Warn on stderr where the store falls short of the read; nothing when it does not."""
     from backupctl.output.history_notes import freshness_lines
 
-    covered = freshness(store.marks(), scope, since, now)
+    covered = freshness(store, scope, since, now)
     for line in freshness_lines(covered, store.path, since, now):
         env.warn(line)
 

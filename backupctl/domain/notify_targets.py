@@ -34,6 +34,11 @@ _TOPIC_ARN = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}")
 _LONG_TOKEN = 16  # a path segment this long is a token even with no digit (no word is)
+# What --notify and --heartbeat take, said when a value is not one of them.
+_TARGET_TAKES = "https://URL, slack:https://URL or sns:TOPIC_ARN"
+_HEARTBEAT_TAKES = "an https:// URL (http:// only on 127.0.0.1 or localhost)"
+_SECONDS = re.compile(r"\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
+_TIMEOUT_RANGE = "more than 0 and at most 300"
 
 
 class TargetKind(StrEnum):
@@ -115,13 +120,19 @@ def parse_target(value: str, label: str) -> NotifyTarget:
 
 def parse_heartbeat(value: str, label: str) -> Heartbeat:
     """The ``--heartbeat`` URL, known as a secret; ValueError saying why not."""
-    return Heartbeat(_checked_url(value.strip()), label)
+    return Heartbeat(_checked_url(value.strip(), _HEARTBEAT_TAKES), label)
 
 
-def parse_timeout(value: float) -> float:
-    """Seconds per delivery attempt; ValueError outside (0, 300]."""
+def parse_timeout(value: float | str) -> float:
+    """Seconds per delivery attempt, from a number or from its text (``--notify-timeout``);
+    ValueError outside (0, 300], or for a text that is not a number."""
+    if isinstance(value, str):
+        number = float(value) if _SECONDS.fullmatch(value) else 0
+        if not 0 < number <= 300:
+            raise ValueError(f"{value!r} is not a number of seconds, {_TIMEOUT_RANGE}")
+        return number
     if not 0 < value <= 300:
-        raise ValueError("must be more than 0 and at most 300 seconds")
+        raise ValueError(f"must be {_TIMEOUT_RANGE} seconds")
     return float(value)
 
 
@@ -135,9 +146,10 @@ def _topic_arn(text: str) -> str:
     return arn
 
 
-def _checked_url(text: str) -> str:
+def _checked_url(text: str, takes: str = _TARGET_TAKES) -> str:
     """``text`` as an https URL (http for loopback only), its fragment dropped; every part
-    of it that may hold a token registered as a secret."""
+    of it that may hold a token registered as a secret. ``takes``: what the option takes,
+    said when the scheme is not a URL's."""
     if any(c.isspace() or not c.isprintable() for c in text):
         raise ValueError("a URL cannot hold spaces or control characters")
     scheme = text.partition(":")[0]
@@ -148,9 +160,7 @@ def _checked_url(text: str) -> str:
         raise ValueError("not a URL") from None
     if parts.scheme.lower() not in ("http", "https"):
         shown = f" {scheme!r}" if _SCHEME.fullmatch(scheme) and "//" in text else ""
-        raise ValueError(
-            f"unknown scheme{shown}: use https://URL, slack:https://URL or sns:TOPIC_ARN"
-        )
+        raise ValueError(f"unknown scheme{shown}: use {takes}")
     if not host:
         raise ValueError("a URL with no host")
     if parts.scheme.lower() == "http" and host not in LOOPBACK_HOSTS:

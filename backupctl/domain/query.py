@@ -198,8 +198,8 @@ class Query:
     def unanswerable(self, now: datetime) -> str | None:
         """Why no job can match, known before any call (said on stderr, so that an empty
         answer is not taken for a quiet day); None when some job may."""
-        if self.since is not None and self.since > now:
-            return f"--since {format_time(self.since)} is in the future: no job was created since"
+        if (future := self.in_the_future(now)) is not None:
+            return future
         if self.states and not self.listings():
             kinds = "/".join(k.value for k in self.kinds)
             having = "; ".join(
@@ -209,6 +209,12 @@ class Query:
             )
             either = " or ".join(self.states)
             return f"no {kinds} job is ever {either} ({having}): none was looked for"
+        return None
+
+    def in_the_future(self, now: datetime) -> str | None:
+        """That ``--since`` is in the future, so no job was created since; None if not."""
+        if self.since is not None and self.since > now:
+            return f"--since {format_time(self.since)} is in the future: no job was created since"
         return None
 
     def listings(self) -> list[Listing]:

@@ -192,6 +192,15 @@ class HistoryStore:
         rows = self._read("SELECT account_id, name FROM accounts ORDER BY account_id", ())
         return {account: name for account, name in rows if scope.holds(account, None)}
 
+    def known(self, accounts: Sequence[str]) -> frozenset[str]:
+        """Those of ``accounts`` the store knows: it holds a job or the name of each (an
+        org-view sync learns the names of the organization's accounts)."""
+        statement = (
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE account_id = ?1)"
+            " OR EXISTS (SELECT 1 FROM accounts WHERE account_id = ?1)"
+        )
+        return frozenset(a for a in accounts if self._read(statement, (a,)).fetchone()[0])
+
     def marks(self) -> list[SyncMark]:
         """What the store knows of every listing a sync finished."""
         rows = self._db.execute("SELECT * FROM syncs ORDER BY account_id, region, kind")

@@ -29,7 +29,8 @@ _SIZE_FIELDS = frozenset({"backup_size_bytes", "bytes_transferred"})
 
 # Each level of a nested value is indented by this much more than its parent.
 _INDENT = 2
-# The widest label kept beside its value: a longer one has its value on the lines below.
+# The widest label kept beside its value: a longer one has its value on the next line, in
+# the value column.
 _LABELS = 24
 _WORD = re.compile(r"\S+")
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
@@ -85,23 +86,21 @@ def _lines(detail: JobDetail, clock: Clock, width: int) -> list[Text]:
         if row.value is None:
             lines.append(label)
             continue
-        # Beside the label, in the value column; after a long label, when the value fits
-        # on the line; else on the lines below.
-        start = max(column, label.cell_len + 2)
-        beside = _wrapped(row.value, width - start, row.whole)
-        if all(line.cell_len <= width - start for line in beside) and (
-            start == column or len(beside) == 1
-        ):
-            label.pad_right(start - label.cell_len)
-            lines.append(label.append_text(beside[0]))
-            lines += [Text(" " * start).append_text(line) for line in beside[1:]]
+        # In the value column: beside the label, or on the lines below a label too long
+        # to leave room for it there; when it does not fit the column, below the label,
+        # indented under it.
+        shown = _wrapped(row.value, width - column, row.whole)
+        fits = all(line.cell_len <= width - column for line in shown)
+        if fits and label.cell_len + 2 <= column:
+            label.pad_right(column - label.cell_len)
+            lines.append(label.append_text(shown[0]))
+            lines += [Text(" " * column).append_text(line) for line in shown[1:]]
             continue
         lines.append(label)
-        below = indent + _INDENT
-        lines += [
-            Text(" " * below).append_text(line)
-            for line in _wrapped(row.value, width - below, row.whole)
-        ]
+        below = column if fits else indent + _INDENT
+        if not fits:
+            shown = _wrapped(row.value, width - below, row.whole)
+        lines += [Text(" " * below).append_text(line) for line in shown]
     return lines
 
 

@@ -13,8 +13,13 @@ from itertools import count
 from typing import Any, Generic, TextIO, TypeVar
 
 import jmespath
-from jmespath.exceptions import IncompleteExpressionError, JMESPathError, LexerError
-from jmespath.functions import Functions
+from jmespath.exceptions import (
+    IncompleteExpressionError,
+    JMESPathError,
+    JMESPathTypeError,
+    LexerError,
+)
+from jmespath.functions import TYPES_MAP, Functions
 
 from backupctl.domain.errors import UsageError
 from backupctl.domain.job import JsonValue
@@ -24,6 +29,17 @@ from backupctl.output.fields import selected
 R = TypeVar("R")
 
 _FUNCTIONS: dict[str, Any] = Functions().FUNCTION_TABLE
+_KINDS = {
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+    "expref": "an expression (&...)",
+    "array-number": "an array of numbers",
+    "array-string": "an array of strings",
+}
 
 
 class QueryExpression:
@@ -51,8 +67,11 @@ class QueryExpression:
         (a function given a value of the wrong type)."""
         try:
             result: JsonValue = self._parsed.search(value)
+        except JMESPathTypeError as exc:
+            raise UsageError(f"--query {self.text!r}: {_type_mismatch(exc)}") from None
         except JMESPathError as exc:
-            raise UsageError(f"--query {self.text!r}: {' '.join(str(exc).split())}") from None
+            why = " ".join(str(exc).split())
+            raise UsageError(f"--query {self.text!r}: {why[:200]}") from None
         return result
 
     def _error(self, why: str) -> UsageError:
@@ -75,6 +94,17 @@ def _wrong_call(node: dict[str, Any]) -> str | None:
             return f"{name}() takes {needs} argument{plural}, not {given}"
     children = (child for child in node.get("children", ()) if isinstance(child, dict))
     return next((wrong for child in children if (wrong := _wrong_call(child))), None)
+
+
+def _type_mismatch(exc: JMESPathTypeError) -> str:
+    """What a function wanted and what it got, by type only: jmespath's own message holds
+    the value itself, which may be every job of the organization."""
+    wanted = " or ".join(_KINDS.get(kind, kind) for kind in exc.expected_types)
+    # A Python type name (not a JMESPath one) is an element's, from an array-* check.
+    given = _KINDS.get(TYPES_MAP.get(exc.actual_type, exc.actual_type), "a value")
+    if exc.actual_type in TYPES_MAP:
+        given = f"an array holding {given}"
+    return f"{exc.function_name}() takes {wanted}, not {given}"
 
 
 def queried_json(value: JsonValue, query: QueryExpression | None) -> str:

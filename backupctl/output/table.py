@@ -138,12 +138,21 @@ class _Tally:
             self.problems[job.state] += 1
         self.issues += job.completed_with_issues
 
-    def caption(self) -> Text:
+    def caption(self, width: int) -> Text:
+        """``5799 jobs · 153 ABORTED · ...``, broken at a separator onto as many lines of at
+        most ``width`` as it takes."""
         parts = [f"{self.jobs} job" + ("" if self.jobs == 1 else "s")]
         parts += [f"{self.problems[state]} {state}" for state in sorted(self.problems)]
         if self.issues:
             parts.append(f"{self.issues} completed with issues ({cells.ISSUES_MARK})")
-        return Text(" · ".join(parts))
+        lines = [parts[0]]
+        for part in parts[1:]:
+            joined = f"{lines[-1]} · {part}"
+            if len(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        return Text("\n".join(lines))
 
 
 # A cell kept for later: its text, its style and its spans (Rich's Text, flattened).
@@ -227,7 +236,7 @@ class TableWriter:
             if len(lines) >= _LINES_PER_PRINT:
                 _print(console, lines)
                 lines = []
-        lines.append(self._tally.caption())
+        lines.append(self._tally.caption(console.width))
         _print(console, lines)
 
 

@@ -41,6 +41,14 @@ def test_the_report_says_why_too(cli: Invoke) -> None:
     )
 
 
+def test_the_job_summary_says_why_too(cli: Invoke) -> None:
+    result = cli("jobs", "summary", "--since", "2030-01-01", "-o", "json")
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+    assert result.stderr == (
+        "backupctl: --since 2030-01-01T00:00:00.000Z is in the future: no job was created since\n"
+    )
+
+
 def test_a_state_some_kind_has_says_nothing(cli: Invoke) -> None:
     result = cli("jobs", "list", "--state", "EXPIRED", "--limit", "1", "-o", "json")
     assert result.exit_code == 0

@@ -32,6 +32,9 @@ SGR = "\x1b["
         (["job", "describe", "ID", "--debug"], ["--debug", "job", "describe", "ID"]),
         (["jobs", "--sandbox", "list"], ["--sandbox", "jobs", "list"]),
         (["--color", "always", "jobs", "list"], ["--color", "always", "jobs", "list"]),
+        # a global option that wants a value and has none is left last, for click to say so
+        (["jobs", "list", "--color"], ["--color"]),
+        (["jobs", "list", "--debug", "--config"], ["--debug", "--config"]),
         # an unknown command is left for click to name
         (["nope", "--debug"], ["nope", "--debug"]),
     ],
@@ -48,6 +51,17 @@ def test_color_after_the_command_is_the_global_one(sandbox: Sandbox) -> None:
     assert after.stdout == before.stdout
     assert SGR in after.stdout
     assert never.exit_code == 0 and SGR not in never.stdout
+
+
+@pytest.mark.parametrize("option", ["--color", "--config"])
+def test_a_global_option_with_no_value_after_the_command_says_so(
+    sandbox: Sandbox, option: str
+) -> None:
+    result = invoke_on(sandbox, "jobs", "list", option)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"backupctl: error: Option '{option}' requires an argument. (see 'backupctl --help')\n"
+    )
 
 
 def test_config_after_the_command(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -203,3 +203,23 @@ def test_what_cannot_be_read(
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
     assert sandbox.counters.total_requests() == before
+
+
+def test_an_org_view_sync_covers_the_organizations_accounts_only(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "h.sqlite")
+    org_view = ("--account", "all", "--region", "us-east-1")
+    assert invoke_on(sandbox, "history", "sync", *org_view, "--db", db).exit_code == 0
+    member = sandbox.dataset.active_accounts[1].id
+    covered = invoke_on(sandbox, "jobs", "list", "--history", "--db", db, "--account", member)
+    assert (covered.exit_code, covered.stderr) == (0, "")
+    assert covered.stdout != "No jobs found.\n"
+    stranger = invoke_on(
+        sandbox, "jobs", "list", "--history", "--db", db, "--account", "111111111111"
+    )
+    assert (stranger.exit_code, stranger.stdout) == (0, "No jobs found.\n")
+    assert stranger.stderr == (
+        f"backupctl: the history store {db} holds no sync of account 111111111111: "
+        "run 'backupctl history sync' with these target options\n"
+    )

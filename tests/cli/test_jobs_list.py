@@ -12,6 +12,7 @@ import pytest
 from backupctl.sandbox import Sandbox
 from tests.cli.conftest import Invoke
 from tests.cli.oracle import expected_record, newest_first
+from tests.cli.test_streams import clean_env, run
 
 KINDS = ("backup", "copy", "restore")
 
@@ -173,3 +174,13 @@ def test_pages_of_1000_and_no_page_twice(cli: Invoke, sandbox: Sandbox) -> None:
     pages = -(-jobs // 1000) or 1
     calls = {k: v for k, v in sandbox.counters.requests.items() if k[1] == "ListBackupJobs"}
     assert sum(calls.values()) == pages
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_every_line_of_the_table_fits_the_terminal(columns: int) -> None:
+    done = run("--sandbox", "jobs", "list", "--account", "all", "--region", "all",
+               env=clean_env(COLUMNS=str(columns)))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1].endswith("completed with issues (*)")  # the caption, whole
+    assert [line for line in lines if len(line) > columns] == []

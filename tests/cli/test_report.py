@@ -136,6 +136,14 @@ def test_quiet_when_clean(org: Sandbox) -> None:
     assert verbose.stdout.startswith("All clear: no problems in 0 jobs")
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_header_says_until_when_the_window_ends_before_now(org: Sandbox, fmt: str) -> None:
+    result = report(org, "--since", "3d", "--until", "2d", "-o", fmt)
+    assert result.exit_code == 1, result.stderr
+    window = "since 2026-11-24 06:05 UTC (3d ago) until 2026-11-25 06:05 UTC (2d ago) —"
+    assert window in result.stdout
+
+
 def test_unreadable_targets_are_listed_and_outrank_findings(
     sandbox_factory: Any,
 ) -> None:
@@ -145,7 +153,7 @@ def test_unreadable_targets_are_listed_and_outrank_findings(
     result = report(server)
     assert result.exit_code == 3
     assert "Could not read:" in result.stdout
-    assert f"account {denied} in eu-west-1" in result.stdout
+    assert f"account {denied} in 2 regions (eu-west-1, us-east-1)" in result.stdout
     assert f"account {denied}" in result.stderr
     as_json = json.loads(report(server, "-o", "json").stdout)
     assert {(u["account_id"], u["region"]) for u in as_json["unreachable"]} == {

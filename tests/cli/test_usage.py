@@ -277,7 +277,16 @@ def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]
     return found
 
 
-EVERY_COMMAND = _commands(typer.main.get_command(app))
+ROOT = typer.main.get_command(app)
+EVERY_COMMAND = _commands(ROOT)
+
+
+def _option_names(words: tuple[str, ...]) -> list[str]:
+    """The long names of the options of the command ``words`` names."""
+    command: Any = ROOT
+    for word in words:
+        command = command.commands[word]
+    return [name for param in command.params for name in param.opts if name.startswith("--")]
 
 
 def test_every_command_is_covered() -> None:
@@ -301,6 +310,10 @@ def test_every_help_has_examples_value_names_and_fits(
     shown = capsys.readouterr().out
     lines = [line.rstrip() for line in shown.splitlines()]
     assert all(len(line) <= width for line in lines), shown
+    # No option name or default is cut short ("--no-cross-account-monit…").
+    assert "…" not in shown, shown
+    names = set(re.findall(r"--[\w-]+", shown))
+    assert set(_option_names(command)) <= names, shown
     examples = [line.strip() for line in lines[lines.index(" Examples:") + 1 :] if line.strip()]
     assert examples[0].startswith(("backupctl ", "eval ", "source ")), examples
     assert examples[-1] == GLOBAL_NOTE

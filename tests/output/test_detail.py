@@ -112,8 +112,9 @@ def test_panel_shows_every_value_safely() -> None:
     ):
         expected = label.ljust(column) + value
         assert expected in lines
-    # A label too long for the column has its value after it, or below it.
-    assert "  expected_completion_date  2025-11-27T13:00:00Z (1h ago)" in lines
+    # A label too long for the column has its value below it, in the value column.
+    at = lines.index("  expected_completion_date")
+    assert lines[at + 1] == " " * column + "2025-11-27T13:00:00Z (1h ago)"
     assert "  created_by" in lines and "    Nested" in lines
     assert not any(
         line.startswith(("  created_resource_arn", "  parent_job_id", "  empty")) for line in lines
@@ -158,3 +159,27 @@ def test_a_message_wraps_at_spaces_and_keeps_the_arns_in_it_whole() -> None:
         "    while starting the copy",
         "    " + "z" * 50,
     ]
+
+
+def test_a_label_longer_than_the_label_column_keeps_its_value_in_the_value_column() -> None:
+    extra: dict[str, JsonValue] = {
+        "expected_completion_time_minutes": 42,
+        "composite_member_identifier": "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
+        "vault_type": "BACKUP_VAULT",
+    }
+    screen, stream = io.StringIO(), io.StringIO()
+    console = Console(file=screen, width=100, force_terminal=False)
+    writer = make_writer(
+        OutputFormat.TABLE, JOB_DETAIL, console=console, stream=stream, fields=None, now=NOW
+    )
+    writer.write([JobDetail(full_job(), extra)])
+    writer.close()
+    lines = screen.getvalue().splitlines()
+    column = 26  # the labels' column: 24 cells at most, and two spaces
+    assert "  vault_type".ljust(column) + "BACKUP_VAULT" in lines
+    for label, value in (
+        ("expected_completion_time_minutes", "42"),
+        ("composite_member_identifier", "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"),
+    ):
+        at = lines.index(f"  {label}")
+        assert lines[at + 1] == " " * column + value

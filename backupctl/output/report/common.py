@@ -49,6 +49,8 @@ def header(summary: Summary, now: datetime) -> str:
         "problem" if problems == 1 else "problems"
     )
     window = f"since {when(summary.since, now)}" if summary.since else "in the last 30 days"
+    if summary.until:
+        window += f" until {when(summary.until, now)}"
     seen = (
         f"{summary.jobs_seen:,} jobs"
         if summary.issues_included
@@ -71,9 +73,3 @@ def not_repeated(count: int, noun: str) -> str:
         else (f"{count} {noun}s reported by an earlier --new run are")
     )
     return f"; {said} not repeated"
-
-
-def target_line(account_id: str, region: str, kinds: str, reason: str) -> str:
-    """One unreadable target, inert: the account and region are the service's words too."""
-    who = "all accounts" if account_id == "*" else f"account {account_id}"
-    return safe_str(f"{who} in {region} ({kinds} jobs): {reason}")

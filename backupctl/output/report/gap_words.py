@@ -9,11 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backupctl.domain.gaps import CopyGap, GapSummary, StoppedGap
-from backupctl.domain.problems import Unreadable
-from backupctl.domain.targets import ALL_ACCOUNTS
 from backupctl.output.report.common import not_repeated, when
-from backupctl.output.safe import safe_str
-from backupctl.output.unread import reads_text
 
 
 def _plural(count: int, noun: str, many: str | None = None) -> str:
@@ -52,13 +48,6 @@ def jobs_only_note(summary: GapSummary) -> str | None:
         "last backup is older than the 30 days the listings keep cannot be seen, and their "
         "plans' start windows and copy rules are not read; --role reads them in full"
     )
-
-
-def unread_line(target: Unreadable) -> str:
-    """One target that could not be read, and what of it (jobs, protected resources, ...)."""
-    who = "all accounts" if target.account_id == ALL_ACCOUNTS else f"account {target.account_id}"
-    what = reads_text(target.kinds, target.others)
-    return f"{who} in {target.region} ({what}): {safe_str(target.reason)}"
 
 
 def account_title(account_id: str, name: str | None, stopped: int, copies: int) -> str:

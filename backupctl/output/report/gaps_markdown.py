@@ -10,9 +10,9 @@ from backupctl.output.report.gap_words import (
     gap_header,
     jobs_only_note,
     stopped_lines,
-    unread_line,
 )
 from backupctl.output.report.markdown import escape
+from backupctl.output.unread import unreadable_lines
 
 
 def render_gaps_markdown(summary: GapSummary) -> str:
@@ -23,7 +23,7 @@ def render_gaps_markdown(summary: GapSummary) -> str:
         lines += ["", f"_{escape(note)}_"]
     if summary.unreadable:
         lines += ["", "### Could not read", ""]
-        lines += ["- " + escape(unread_line(target)) for target in summary.unreadable]
+        lines += ["- " + escape(line) for line in unreadable_lines(summary.unreadable)]
     for account in by_account(summary):
         name = summary.account_names.get(account.account_id)
         named = escape(name) if name else None

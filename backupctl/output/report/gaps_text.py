@@ -10,9 +10,9 @@ from backupctl.output.report.gap_words import (
     gap_header,
     jobs_only_note,
     stopped_lines,
-    unread_line,
 )
 from backupctl.output.safe import safe_str
+from backupctl.output.unread import unreadable_lines
 
 
 def render_gaps_text(summary: GapSummary) -> str:
@@ -23,7 +23,7 @@ def render_gaps_text(summary: GapSummary) -> str:
         lines.append(note)
     if summary.unreadable:
         lines += ["", "Could not read:"]
-        lines += ["  " + unread_line(target) for target in summary.unreadable]
+        lines += ["  " + line for line in unreadable_lines(summary.unreadable)]
     for account in by_account(summary):
         name = summary.account_names.get(account.account_id)
         named = safe_str(name) if name else None

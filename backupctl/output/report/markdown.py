@@ -6,8 +6,9 @@ import re
 from datetime import datetime
 
 from backupctl.domain.problems import Summary, problem_of
-from backupctl.output.report.common import header, message, problem_words, target_line, when
+from backupctl.output.report.common import header, message, problem_words, when
 from backupctl.output.safe import safe_str
+from backupctl.output.unread import unreadable_lines
 
 # Characters that start Markdown syntax inside a line or a table cell: emphasis, code,
 # links, HTML and entities, and the cell separator. (Line-start syntax such as # or -
@@ -36,11 +37,7 @@ def render_markdown(summary: Summary, now: datetime) -> str:
     lines = ["## AWS Backup problems", "", escape(header(summary, now))]
     if summary.unreadable:
         lines += ["", "### Could not read", ""]
-        for target in summary.unreadable:
-            kinds = ", ".join(k.value for k in target.kinds)
-            lines.append(
-                "- " + escape(target_line(target.account_id, target.region, kinds, target.reason))
-            )
+        lines += ["- " + escape(line) for line in unreadable_lines(summary.unreadable)]
     for account in summary.groups():
         name = f" ({escape(account.name)})" if account.name else ""
         lines += [

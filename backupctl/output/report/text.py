@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from backupctl.domain.problems import Summary, problem_of
-from backupctl.output.report.common import header, message, problem_words, target_line, when
+from backupctl.output.report.common import header, message, problem_words, when
 from backupctl.output.safe import safe_str
+from backupctl.output.unread import unreadable_lines
 
 
 def render_text(summary: Summary, now: datetime) -> str:
@@ -15,9 +16,7 @@ def render_text(summary: Summary, now: datetime) -> str:
     lines = [header(summary, now)]
     if summary.unreadable:
         lines += ["", "Could not read:"]
-        for target in summary.unreadable:
-            kinds = ", ".join(k.value for k in target.kinds)
-            lines.append("  " + target_line(target.account_id, target.region, kinds, target.reason))
+        lines += ["  " + line for line in unreadable_lines(summary.unreadable)]
     for account in summary.groups():
         name = f" ({safe_str(account.name)})" if account.name else ""
         noun = "problem" if account.count == 1 else "problems"
