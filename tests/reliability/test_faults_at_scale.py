@@ -35,7 +35,10 @@ def every_job_id(server: Sandbox) -> list[str]:
 
 
 def test_throttling_and_503_lose_nothing(big_org: Sandbox) -> None:
-    big_org.set_faults(Faults(throttle_rate=0.3, error_rate=0.05, seed=11))
+    # A call fails for good only after MAX_ATTEMPTS faults in a row: at these rates about
+    # 1e-6 a call, so the run is not a lottery (at 0.3 and 0.05 it was 2e-4 a call, one
+    # run in seven over 900 calls, the rolls' order following the threads').
+    big_org.set_faults(Faults(throttle_rate=0.15, error_rate=0.03, seed=11))
     big_org.counters.reset()
     try:
         result = invoke_on(
@@ -48,7 +51,7 @@ def test_throttling_and_503_lose_nothing(big_org: Sandbox) -> None:
     got = sorted(json.loads(line)["job_id"] for line in result.stdout.splitlines())
     assert got == every_job_id(big_org)  # every job, exactly once
     faults = big_org.counters.faults
-    assert faults.get("throttle", 0) > 100 and faults.get("error", 0) > 10
+    assert faults.get("throttle", 0) > 80 and faults.get("error", 0) > 10
     # Requests: one per page that exists (one page per listing here), one AssumeRole per
     # member, the organization's pages, and the retries: never more than MAX_ATTEMPTS a call.
     active = len(big_org.dataset.active_accounts)
