@@ -188,6 +188,11 @@ class RawJobs(Encoded[Job]):
             jobs = [job for job in jobs if keep(job)]
         return jobs
 
+    @property
+    def size(self) -> int:
+        """The body's bytes: what the page weighs while it waits."""
+        return len(self._body)
+
     def creation_times(self) -> list[datetime]:
         """The creation times on the page, read without decoding it (to plan windows: an
         estimate, so a time that is not a number is skipped)."""
