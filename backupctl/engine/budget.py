@@ -27,7 +27,7 @@ import threading
 # their spool under 200 MB while the org view's pages of plain records (about 1 MB) still
 # fill the 32 calls in flight, so the speed at 40-200 ms a call is not changed; pages of
 # the largest records are then read 16 at a time, which a writer of them cannot outrun.
-DEFAULT_LIMIT = 32 * 1024 * 1024
+DEFAULT_LIMIT = 24 * 1024 * 1024
 # What a call reserves before any body has come: a page of 1,000 of AWS's largest records.
 # At a service that answers at once, the first calls' pages all come before the writer has
 # written one: their reservations, not the bodies seen later, bound that first wave.
@@ -72,6 +72,14 @@ class PageBudget:
             self.most_bytes = max(self.most_bytes, self._bytes)
             if size < reserved:
                 self._changed.notify_all()
+
+    def drop(self, size: int) -> int:
+        """``size`` bytes of pages written but kept a while longer are let go; returns 0,
+        what is then kept."""
+        with self._changed:
+            self._bytes -= size
+            self._changed.notify_all()
+        return 0
 
     def give_back(self, size: int) -> None:
         """A page of ``size`` bytes was written or dropped (or a call made none, giving

@@ -12,8 +12,8 @@ slower than the service slows the calls instead of filling memory. Items repeate
 service (a page served again, pages that overlap, a NextToken that comes back) are dropped
 by ``key``, per listing, before they are handed on.
 
-The engine is generic: ``L`` is what a chain reads (a ``domain.query.Listing`` for jobs),
-``T`` what its pages carry (``Job`` records, protected resources, ...).
+The engine is generic: ``L`` is what a chain reads (a ``Listing`` for jobs), ``T`` what its
+pages carry (``Job`` records, protected resources, ...).
 """
 
 from __future__ import annotations
@@ -347,11 +347,10 @@ class _Chain(Generic[L, T]):
     def walk(self) -> Failure[L] | None:
         """Walk the chain to its end; an error ends it as a Failure."""
         run, index, item = self._run, self._index, self._item
-        put, limit, split = run._results.put, run._limit, run._split
-        read = 0
+        put, limit, split, read = run._results.put, run._limit, run._split, 0
         pages = run._source.pages(item.target, item.listing)
         probe: list[Items[T]] | None = [] if split is not None and item.root is None else None
-        number = 0
+        number = probed = 0  # probed: the bytes of the pages in probe, held in the budget
         try:
             while index not in run._abandoned:
                 number += 1
@@ -372,10 +371,11 @@ class _Chain(Generic[L, T]):
                     if limit is not None:  # counting needs the items: --limit is for few
                         items = _decoded(items)[: limit - read]
                     if probe is not None and split is not None and page.more:
-                        probe.append(items)
+                        probe.append(items)  # alive until split: its bytes stay held
+                        probed, held = probed + held, 0
                         if number == SPLIT_AT_PAGE:
                             parts = split(item.listing, probe, time.monotonic() - began)
-                            probe = None
+                            probe, probed = None, run.budget.drop(probed)
                             if parts:
                                 put(_Page(index, items, held))
                                 sent = True
@@ -388,6 +388,7 @@ class _Chain(Generic[L, T]):
                     if not sent:
                         run.budget.give_back(held)
                 read += len(items) if isinstance(items, Sequence) else 0
+                del page, items  # not kept while waiting for the budget: it is written
                 if limit is not None and read >= limit:
                     return None
             return None
@@ -395,3 +396,5 @@ class _Chain(Generic[L, T]):
             return Failure(item.target, item.listing, error)
         except Exception as exc:  # an unexpected library error: isolate it like any other
             return Failure(item.target, item.listing, AwsError(f"{type(exc).__name__}: {exc}"))
+        finally:
+            run.budget.drop(probed)
