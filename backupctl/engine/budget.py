@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import threading
 
-# Bytes of bodies alive at once, by default. Measured with records as large as AWS's (2 MB
-# bodies of 1,000 jobs) and a service that answers at once, 10 accounts x 2 regions with
-# long listings, -o ndjson: 390 MB peak RSS counting 32 pages alone; with this budget,
-# 200 MB at 48 MiB, 183 MB at 32 MiB, 177 MB at 12 MiB. 32 MiB leaves the sorted formats
-# their spool under 200 MB while the org view's pages of plain records (about 1 MB) still
-# fill the 32 calls in flight, so the speed at 40-200 ms a call is not changed; pages of
-# the largest records are then read 16 at a time, which a writer of them cannot outrun.
+# Bytes of bodies alive at once, by default. Measured with records as large as AWS's (bodies
+# of 2.4 MB a page of 1,000 jobs) and a service that answers at once, 10 accounts x 2
+# regions with long listings, -o ndjson: 390 MB peak RSS counting 32 pages alone (each
+# worker also held its last body while it waited); with the allocator tuned and this
+# budget, 182 MB at 24 MiB, 183 at 32, 200 at 48 (before the held bodies were let go), and
+# the report, which keeps most besides, 155 MB at 24 MiB. 24 MiB is about ten of those
+# pages: enough that the writer always has one waiting. Smaller pages (plain records, a
+# listing's last page) are bound by the 32 calls first: the speed at 40-200 ms a call is
+# that of the fan-out benchmark (README).
 DEFAULT_LIMIT = 24 * 1024 * 1024
 # What a call reserves before any body has come: a page of 1,000 of AWS's largest records.
 # At a service that answers at once, the first calls' pages all come before the writer has
