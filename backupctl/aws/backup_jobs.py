@@ -92,8 +92,12 @@ class BackupReader:
         doing = f"{operation.replace('_', ' ')} in {target}"
         call = partial(self._call, target, operation, doing=doing)
         for response, token in responses(call, params, doing):
-            page = RawJobs(response[RAW], token, key, listing, account, target.region, doing)
-            yield Page(page, more=bool(token))
+            # Built in the yield, and popped from the response: while these generators wait
+            # (for the fan-out's budget) to read the next page, nothing here holds the body.
+            yield Page(
+                RawJobs(response.pop(RAW), token, key, listing, account, target.region, doing),
+                more=bool(token),
+            )
 
     def describe(self, target: Target, kind: Kind, job_id: str) -> JobDetail | None:
         """The job in full, or None when this target has no such job of this kind."""
@@ -187,6 +191,11 @@ class RawJobs(Encoded[Job]):
             keep = self._listing.keep
             jobs = [job for job in jobs if keep(job)]
         return jobs
+
+    @property
+    def size(self) -> int:
+        """The body's bytes: what the page weighs while it waits."""
+        return len(self._body)
 
     def creation_times(self) -> list[datetime]:
         """The creation times on the page, read without decoding it (to plan windows: an

@@ -19,6 +19,7 @@ from backupctl.cli import jobs_list as jobs
 from backupctl.cli import jobs_summary as summary
 from backupctl.cli import jobs_watch as watch
 from backupctl.cli import report_failures as report
+from backupctl.cli.allocator import tune_allocator
 from backupctl.cli.completion import COMPLETE_VAR
 from backupctl.cli.environment import Environment, reported, silence_stdout
 from backupctl.cli.help_text import examples, plain_paragraphs, use_value_names
@@ -225,6 +226,7 @@ def _run(args: list[str] | None, env: Environment) -> int:
 
 def main() -> None:
     """The console script."""
+    tune_allocator()  # first: before any thread (the sandbox's, the fan-out's) exists
     # A fan-out keeps thousands of objects alive per botocore client (one per account and
     # region) and makes almost no reference cycles. With CPython's default thresholds the
     # growing heap is rescanned by a full collection each time it grows by a quarter: a

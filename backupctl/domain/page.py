@@ -19,6 +19,11 @@ class Encoded(ABC, Generic[T_co]):
     def decode(self) -> Sequence[T_co]:
         """The items; ``BackupctlError`` when the body is not what the API model allows."""
 
+    @property
+    def size(self) -> int:
+        """The bytes it holds while it waits (0 when not known: then only counted)."""
+        return 0
+
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):

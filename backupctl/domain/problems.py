@@ -15,6 +15,11 @@ from datetime import datetime
 from backupctl.domain.job import PROBLEM_STATES, Job, Kind, newest_first
 
 WITH_ISSUES = "COMPLETED_WITH_ISSUES"
+# The text and Markdown summaries show a message on one line, cut to this many characters.
+SUMMARY_MESSAGE = 300
+# A group keeps this much of its latest job's message: twice what a summary shows, so
+# that collapsing whitespace and dropping invisible characters still leave it enough.
+_KEPT_MESSAGE = 2 * SUMMARY_MESSAGE
 
 
 def problem_of(job: Job, *, issues: bool = True) -> str | None:
@@ -41,7 +46,13 @@ class Unreadable:
 
 @dataclass(frozen=True, slots=True)
 class ResourceGroup:
-    """The problems of one resource in one account: how many, and the most recent one."""
+    """The problems of one resource in one account: how many, and the most recent one.
+
+    ``latest`` is that job as a summary shows it: its message cut to twice what a summary
+    shows, and the fields a summary does not show left out (``None``); the JSON report's
+    records keep every problem job whole. A report over many thousands of resources keeps
+    one of these for each.
+    """
 
     account_id: str
     resource: str
@@ -71,16 +82,30 @@ class _Resource:
 
     def __init__(self, job: Job) -> None:
         self.count = 1
-        self.latest, self.latest_key = job, newest_first(job)
+        self.latest, self.latest_key = _shown(job), newest_first(job)
         self.name, self.name_key = job.resource_name, self.latest_key
 
     def add(self, job: Job) -> None:
         self.count += 1
         key = newest_first(job)
         if key < self.latest_key:
-            self.latest, self.latest_key = job, key
+            self.latest, self.latest_key = _shown(job), key
         if job.resource_name and (not self.name or key < self.name_key):
             self.name, self.name_key = job.resource_name, key
+
+
+def _shown(job: Job) -> Job:
+    """What a summary shows of ``job`` (``ResourceGroup.latest``)."""
+    message = job.status_message
+    if message is not None and len(message) > _KEPT_MESSAGE:
+        message = message[:_KEPT_MESSAGE]
+    # What a summary never shows is left out: a report over many resources keeps one each.
+    return job._replace(
+        status_message=message, resource_name=None, vault_name=None, vault_arn=None,
+        destination_vault_arn=None, recovery_point_arn=None,
+        destination_recovery_point_arn=None, created_resource_arn=None, iam_role_arn=None,
+        backup_plan_id=None, backup_plan_arn=None, backup_rule_id=None, parent_job_id=None,
+    )  # fmt: skip
 
 
 class ProblemTally:

@@ -1,18 +1,19 @@
-"""Run many chains of List calls at once, with a bounded number of calls in flight, a bounded
-number of pages alive, every item once, and errors kept per target.
+"""Run many chains of List calls at once, with bounded calls in flight and pages alive (by
+number and by bytes), every item once, and errors kept per target.
 
 Each unit of work is one chain of calls (a target and a listing): its pages depend on
 each other, so one worker walks one chain. Workers are daemon threads, so an interrupted
 run exits without waiting for calls in flight. Pages reach the caller's thread through a
 queue, and are decoded there, when they are written (``domain.page.Encoded``): what waits
-is the compact body. A worker takes a ticket before each call and the page's ticket comes
-back once the caller has written it, so the pages in flight and waiting never number more
-than the tickets: a writer slower than the service slows the calls instead of filling
-memory. Items repeated by the service (a page served again, pages that overlap, a
-NextToken that comes back) are dropped by ``key``, per listing, before they are handed on.
+is the compact body. A worker asks the run's ``PageBudget`` before each call and the page
+gives its share back once the caller has written it, so the pages in flight and waiting
+never number more than the concurrency, nor weigh more than the budget's bytes: a writer
+slower than the service slows the calls instead of filling memory. Items repeated by the
+service (a page served again, pages that overlap, a NextToken that comes back) are dropped
+by ``key``, per listing, before they are handed on.
 
-The engine is generic: ``L`` is what a chain reads (a ``domain.query.Listing`` for jobs),
-``T`` what its pages carry (``Job`` records, protected resources, ...).
+The engine is generic: ``L`` is what a chain reads (a ``Listing`` for jobs), ``T`` what its
+pages carry (``Job`` records, protected resources, ...).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Generic, TypeVar
 from backupctl.domain.errors import AwsError, BackupctlError
 from backupctl.domain.outcome import Failure, Outcome
 from backupctl.domain.page import Encoded
+from backupctl.engine.budget import PageBudget
 from backupctl.engine.callclock import CallClock, no_answer
 from backupctl.engine.seen import Seen
 from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter
@@ -51,6 +53,7 @@ T = TypeVar("T")  # what its pages carry
 class _Page(Generic[T]):
     chain: int
     items: Items[T]
+    size: int  # bytes of its body, held in the budget until it is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,7 @@ def run(
     split: Splitter[L, T] | None = None,
     more: Iterator[Sequence[Work[L]]] | None = None,
     key: Key[T] | None = None,
+    budget: PageBudget | None = None,
 ) -> Outcome[L]:
     """Read every chain of ``work``, calling ``on_page`` in this thread for each page.
 
@@ -100,7 +104,7 @@ def run(
     """
     fan_out = FanOut(
         source, work, concurrency=concurrency, limit=limit, progress=progress, cancel=cancel,
-        call_timeout=call_timeout, split=split, more=more, key=key,
+        call_timeout=call_timeout, split=split, more=more, key=key, budget=budget,
     )  # fmt: skip
     for page in fan_out:
         on_page(page)
@@ -111,7 +115,8 @@ class FanOut(Generic[L, T]):
     """One run: iterate it for the pages, in this thread, as they arrive; ``outcome`` says
     what was read and what was not (final once the iteration ends).
 
-    Calls in flight and pages not yet written number at most ``concurrency``. With
+    Calls in flight and pages not yet written number at most ``concurrency``, and weigh
+    at most the bytes of ``budget`` (default: ``engine.budget``'s). With
     ``key``, an item whose key its listing gave before is dropped (``Outcome.items`` and a
     failure's ``read`` count what was handed on). A page that cannot be decoded fails its
     chain like an error of its call. With ``limit``, a chain stops once it has yielded
@@ -140,6 +145,7 @@ class FanOut(Generic[L, T]):
         split: Splitter[L, T] | None = None,
         more: Iterator[Sequence[Work[L]]] | None = None,
         key: Key[T] | None = None,
+        budget: PageBudget | None = None,
     ) -> None:
         self._source, self._limit, self._key = source, limit, key
         self._split = split if limit is None else None
@@ -150,7 +156,7 @@ class FanOut(Generic[L, T]):
         self.outcome: Outcome[L] = Outcome(total=0)
         self._todo: queue.SimpleQueue[tuple[int, Work[L]] | None] = queue.SimpleQueue()
         self._results: queue.SimpleQueue[_Message[T, L]] = queue.SimpleQueue()
-        self.tickets = threading.BoundedSemaphore(concurrency)
+        self.budget = budget or PageBudget(concurrency)
         self._clock = CallClock()
         self._abandoned: set[int] = set()
         self._read: dict[int, int] = {}
@@ -188,7 +194,7 @@ class FanOut(Generic[L, T]):
                             self._progress(self.outcome)
                 finally:
                     if isinstance(message, _Page):
-                        self.tickets.release()  # the page is written (or dropped)
+                        self.budget.give_back(message.size)  # written (or dropped)
         finally:
             self._cancel.set()  # no new calls from the workers, whoever stopped the run
             for _ in range(self._started):
@@ -253,14 +259,6 @@ class FanOut(Generic[L, T]):
     def _start_worker(self) -> None:
         self._started += 1
         threading.Thread(target=self._worker, name="backupctl-fanout", daemon=True).start()
-
-    def take_ticket(self) -> bool:
-        """Wait for a ticket to make a call (a page may then be alive); False when the run
-        was cancelled meanwhile: no call is to be made."""
-        while not self._cancel.is_set():
-            if self.tickets.acquire(timeout=0.1):
-                return True
-        return False
 
     def _give_up(self, index: int, failure: Failure[L]) -> None:
         """End chain ``index`` now, as ``failure``; its worker is replaced, and whatever the
@@ -350,15 +348,15 @@ class _Chain(Generic[L, T]):
     def walk(self) -> Failure[L] | None:
         """Walk the chain to its end; an error ends it as a Failure."""
         run, index, item = self._run, self._index, self._item
-        put, limit, split = run._results.put, run._limit, run._split
-        read = 0
+        put, limit, split, read = run._results.put, run._limit, run._split, 0
         pages = run._source.pages(item.target, item.listing)
         probe: list[Items[T]] | None = [] if split is not None and item.root is None else None
-        number = 0
+        number = probed = 0  # probed: the bytes of the pages in probe, held in the budget
         try:
             while index not in run._abandoned:
                 number += 1
-                if not run.take_ticket():
+                held = run.budget.take(run._cancel)
+                if held is None:
                     return None
                 sent = False
                 run._clock.begin(index)
@@ -368,25 +366,30 @@ class _Chain(Generic[L, T]):
                     if page is None or run._cancel.is_set():
                         return None
                     items: Items[T] = page.items
+                    size = items.size if isinstance(items, Encoded) else 0
+                    run.budget.arrived(held, size)
+                    held = size
                     if limit is not None:  # counting needs the items: --limit is for few
                         items = _decoded(items)[: limit - read]
                     if probe is not None and split is not None and page.more:
-                        probe.append(items)
+                        probe.append(items)  # alive until split: its bytes stay held
+                        probed, held = probed + held, 0
                         if number == SPLIT_AT_PAGE:
                             parts = split(item.listing, probe, time.monotonic() - began)
-                            probe = None
+                            probe, probed = None, run.budget.drop(probed)
                             if parts:
-                                put(_Page(index, items))
+                                put(_Page(index, items, held))
                                 sent = True
                                 put(_Split(index, parts))
                                 return None
-                    put(_Page(index, items))
+                    put(_Page(index, items, held))
                     sent = True
                 finally:
                     run._clock.end(index)
                     if not sent:
-                        run.tickets.release()
+                        run.budget.give_back(held)
                 read += len(items) if isinstance(items, Sequence) else 0
+                del page, items  # not kept while waiting for the budget: it is written
                 if limit is not None and read >= limit:
                     return None
             return None
@@ -394,3 +397,5 @@ class _Chain(Generic[L, T]):
             return Failure(item.target, item.listing, error)
         except Exception as exc:  # an unexpected library error: isolate it like any other
             return Failure(item.target, item.listing, AwsError(f"{type(exc).__name__}: {exc}"))
+        finally:
+            run.budget.drop(probed)

@@ -158,6 +158,11 @@ class _Tally:
 # A cell kept for later: its text, its style and its spans (Rich's Text, flattened).
 _Frozen = tuple[str, str, tuple[tuple[int, int, str], ...]]
 _LINES_PER_PRINT = 256  # rows handed to Rich at once: fewer calls, bounded text
+# What a frozen cell weighs in memory beyond its characters (its tuple, two strings and its
+# spans, and its share of the row's list and sort key): a row of 8 cells holding 270 characters
+# weighs 1,820 bytes. The spool counts
+# this too, so its runs and the batches it merges weigh what it was told.
+_CELL_WEIGHT = 195
 
 
 def _freeze(cell: Text) -> _Frozen:
@@ -204,7 +209,7 @@ class TableWriter:
         clock, natural, chosen = self._clock, self._natural, self._columns
         for job in jobs:
             row = [column.cell(job, clock) for column in chosen]
-            size = 0
+            size = _CELL_WEIGHT * len(row)
             for i, cell in enumerate(row):
                 length = cell.cell_len
                 size += length

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from backupctl.domain.errors import AccessDeniedError
 from backupctl.domain.job import Job, Kind
 from backupctl.domain.outcome import Outcome
-from backupctl.domain.page import Encoded, Page
+from backupctl.domain.page import Page
 from backupctl.domain.query import Listing
 from backupctl.domain.targets import Access, Target
 from backupctl.engine import fanout
@@ -177,46 +177,3 @@ def test_finding_more_that_hangs_is_given_up_on_after_the_timeout() -> None:
         "listing the accounts: no answer within 0.3 s (--timeout); stopped waiting"
     )
     assert not outcome.finding
-
-
-class _Counted(Encoded[Job]):
-    """A page still encoded; counts the pages alive (made, not yet written)."""
-
-    alive = 0
-    most = 0
-    lock = threading.Lock()
-
-    def __init__(self, jobs: list[Job]) -> None:
-        self._jobs = jobs
-        with _Counted.lock:
-            _Counted.alive += 1
-            _Counted.most = max(_Counted.most, _Counted.alive)
-
-    def decode(self) -> list[Job]:
-        return self._jobs
-
-
-class _Fast:
-    """Pages as fast as they can be made: a service faster than the writer."""
-
-    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
-        for start in range(0, 50, 5):
-            jobs = [make_job(job_id=f"{target.account_id}-{n}") for n in range(start, start + 5)]
-            yield Page(_Counted(jobs), more=start < 45)
-
-
-def test_pages_alive_never_outnumber_the_tickets_with_a_slow_writer() -> None:
-    _Counted.alive = _Counted.most = 0
-    written: list[str] = []
-
-    def slow_writer(jobs: Sequence[Job]) -> None:
-        time.sleep(0.002)  # the writer is the bottleneck
-        written.extend(job.job_id for job in jobs)
-        with _Counted.lock:
-            _Counted.alive -= 1  # this page is written: it may go
-
-    work = [Work(target(a), LISTING) for a in range(20)]
-    outcome = fanout.run(_Fast(), work, slow_writer, concurrency=4)
-    assert not outcome.failures
-    assert len(written) == len(set(written)) == 20 * 50
-    assert _Counted.most <= 4  # made but not yet written: never more than the concurrency

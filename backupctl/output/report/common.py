@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backupctl.domain.problems import WITH_ISSUES, Summary
+from backupctl.domain.problems import SUMMARY_MESSAGE, WITH_ISSUES, Summary
 from backupctl.output.humanize import relative
 from backupctl.output.safe import safe_str
 
-MESSAGE_LIMIT = 300
 _ORDER = ("FAILED", "ABORTED", "EXPIRED", "PARTIAL", WITH_ISSUES)
 
 
@@ -29,7 +28,7 @@ def message(text: str | None) -> str:
     if not text:
         return "(no message)"
     line = " ".join(safe_str(text).split())
-    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"
+    return line if len(line) <= SUMMARY_MESSAGE else line[: SUMMARY_MESSAGE - 1] + "…"
 
 
 def _rank(problem: str) -> int:

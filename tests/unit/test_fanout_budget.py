@@ -1,0 +1,119 @@
+"""Backpressure: however fast the service, the pages alive (made, not yet written) never
+pass the fan-out's bound, by number or by bytes, and every job is still written once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+from backupctl.domain.job import Job, Kind
+from backupctl.domain.page import Encoded, Page
+from backupctl.domain.query import Listing
+from backupctl.domain.targets import Access, Target
+from backupctl.engine import fanout
+from backupctl.engine.budget import PageBudget
+from backupctl.engine.fanout import Work
+from tests.output.factory import make_job
+
+LISTING = Listing(Kind.BACKUP, {})
+PAGES, PER_PAGE = 10, 5
+BODY = 100_000  # what each page says it weighs while it waits
+
+
+class _Alive:
+    """The pages made and not yet written, and the most of them (and of their bytes) at
+    once, as counted by the pages themselves and the writer."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pages = self.bytes = self.most_pages = self.most_bytes = 0
+
+    def made(self, size: int) -> None:
+        with self.lock:
+            self.pages += 1
+            self.bytes += size
+            self.most_pages = max(self.most_pages, self.pages)
+            self.most_bytes = max(self.most_bytes, self.bytes)
+
+    def written(self, size: int) -> None:
+        with self.lock:
+            self.pages -= 1
+            self.bytes -= size
+
+
+class _Body(Encoded[Job]):
+    """A page still encoded, of ``size`` bytes; decoded (once) by the writer."""
+
+    def __init__(self, jobs: list[Job], size: int, alive: _Alive) -> None:
+        self._jobs, self._size = jobs, size
+        alive.made(size)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def decode(self) -> list[Job]:
+        return self._jobs
+
+
+class _Fast:
+    """A service that answers at once: pages are made far faster than they are written."""
+
+    def __init__(self, alive: _Alive, size: int = BODY) -> None:
+        self._alive, self._size = alive, size
+
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
+        for page in range(PAGES):
+            numbers = range(page * PER_PAGE, (page + 1) * PER_PAGE)
+            jobs = [make_job(job_id=f"{target.account_id}-{n}") for n in numbers]
+            yield Page(_Body(jobs, self._size, self._alive), more=page < PAGES - 1)
+
+
+def _read_slowly(
+    accounts: int, concurrency: int, budget: PageBudget | None = None, size: int = BODY
+) -> tuple[_Alive, list[str]]:
+    alive = _Alive()
+    written: list[str] = []
+
+    def slow_writer(jobs: Sequence[Job]) -> None:
+        time.sleep(0.002)  # the writer is the bottleneck
+        written.extend(job.job_id for job in jobs)
+        alive.written(size)  # this page is written: it may go
+
+    work = [Work(Target(f"{a:012d}", "eu-west-1", Access.ROLE), LISTING) for a in range(accounts)]
+    outcome = fanout.run(
+        _Fast(alive, size), work, slow_writer, concurrency=concurrency, budget=budget
+    )
+    assert not outcome.failures
+    return alive, written
+
+
+def test_pages_alive_never_outnumber_the_concurrency() -> None:
+    alive, written = _read_slowly(accounts=20, concurrency=4)
+    assert len(written) == len(set(written)) == 20 * PAGES * PER_PAGE
+    assert alive.most_pages <= 4
+
+
+def test_bytes_alive_never_pass_the_budget() -> None:
+    budget = PageBudget(16, limit=5 * BODY, first_guess=BODY)
+    alive, written = _read_slowly(accounts=20, concurrency=16, budget=budget)
+    assert len(written) == len(set(written)) == 20 * PAGES * PER_PAGE
+    assert alive.most_bytes <= 5 * BODY  # 16 calls could be in flight: the bytes bound them
+    assert alive.most_pages <= 5
+    assert budget.most_bytes <= 5 * BODY
+
+
+def test_the_first_calls_reserve_the_first_guess_before_any_body_has_come() -> None:
+    # Every body is as large as guessed: no wave of calls, not even the first, passes the
+    # budget.
+    budget = PageBudget(16, limit=3 * BODY, first_guess=BODY)
+    alive, _ = _read_slowly(accounts=16, concurrency=16, budget=budget)
+    assert alive.most_pages <= 3
+
+
+def test_a_page_larger_than_the_budget_is_read_one_at_a_time() -> None:
+    budget = PageBudget(8, limit=BODY // 2, first_guess=BODY // 2)
+    alive, written = _read_slowly(accounts=4, concurrency=8, budget=budget)
+    assert len(written) == len(set(written)) == 4 * PAGES * PER_PAGE
+    assert alive.most_pages == 1
