@@ -14,7 +14,7 @@ from typing import Any
 from backupctl.sandbox import paging
 from backupctl.sandbox.models import enum_values, partition_regions
 from backupctl.sandbox.runtime import Call, Runtime
-from backupctl.sandbox.wire import REST_JSON, Response, ServiceError, dumps
+from backupctl.sandbox.wire import REST_JSON, Response, ServiceError, dumps, front_end_token_error
 
 _DEFAULT_PAGE = 20  # the sandbox's choice: AWS does not document its default
 _MAX_PAGE = 50
@@ -41,17 +41,7 @@ class AccountService:
 
     def identity_error(self, expired: bool) -> ServiceError:
         """403, as the front end answers."""
-        if expired:
-            return ServiceError(
-                403,
-                "ExpiredTokenException",
-                "The security token included in the request is expired",
-            )
-        return ServiceError(
-            403,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        )
+        return front_end_token_error(403, expired)
 
     def throttled(self) -> ServiceError:
         """Account's throttling error."""

@@ -21,7 +21,7 @@ from backupctl.sandbox.backup_wire import check_reachable
 from backupctl.sandbox.models import backup_regions
 from backupctl.sandbox.runtime import Call, Runtime
 from backupctl.sandbox.summary_calls import SummaryCalls, summary_route
-from backupctl.sandbox.wire import Response, ServiceError, rest_json_error
+from backupctl.sandbox.wire import Response, ServiceError, front_end_token_error, rest_json_error
 
 Handler = Callable[[Call, tuple[str, ...]], Response]
 _SEGMENT = "([^/]+)"
@@ -102,17 +102,7 @@ class BackupService:
 
     def identity_error(self, expired: bool) -> ServiceError:
         """403, as Backup's front end answers."""
-        if expired:
-            return ServiceError(
-                403,
-                "ExpiredTokenException",
-                "The security token included in the request is expired",
-            )
-        return ServiceError(
-            403,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        )
+        return front_end_token_error(403, expired)
 
     def throttled(self) -> ServiceError:
         """Backup's throttling error."""

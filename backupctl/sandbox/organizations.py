@@ -14,7 +14,15 @@ from backupctl.sandbox import paging
 from backupctl.sandbox.models import shape_members
 from backupctl.sandbox.organization import Account
 from backupctl.sandbox.runtime import Call, Runtime
-from backupctl.sandbox.wire import JSON_11, Response, ServiceError, dumps, epoch, json11_error
+from backupctl.sandbox.wire import (
+    JSON_11,
+    Response,
+    ServiceError,
+    dumps,
+    epoch,
+    front_end_token_error,
+    json11_error,
+)
 
 _TARGET_PREFIX = "AWSOrganizationsV20161128."
 _PAGE_LIMIT = 20
@@ -48,17 +56,7 @@ class OrganizationsService:
 
     def identity_error(self, expired: bool) -> ServiceError:
         """json 1.1 services answer 400 for a bad or expired token."""
-        if expired:
-            return ServiceError(
-                400,
-                "ExpiredTokenException",
-                "The security token included in the request is expired",
-            )
-        return ServiceError(
-            400,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        )
+        return front_end_token_error(400, expired)
 
     def throttled(self) -> ServiceError:
         """Organizations' throttling error."""

@@ -27,6 +27,8 @@ from backupctl.sandbox.runtime import Call, Runtime
 from backupctl.sandbox.topics import parse_topic_arn
 from backupctl.sandbox.wire import (
     SNS_NAMESPACE,
+    TOKEN_EXPIRED,
+    TOKEN_INVALID,
     Response,
     ServiceError,
     query_error,
@@ -154,12 +156,8 @@ class SnsService:
     def identity_error(self, expired: bool) -> ServiceError:
         """SNS answers 403 for a bad or an expired token."""
         if expired:
-            return ServiceError(
-                403, "ExpiredToken", "The security token included in the request is expired"
-            )
-        return ServiceError(
-            403, "InvalidClientTokenId", "The security token included in the request is invalid."
-        )
+            return ServiceError(403, "ExpiredToken", TOKEN_EXPIRED)
+        return ServiceError(403, "InvalidClientTokenId", TOKEN_INVALID)
 
     def throttled(self) -> ServiceError:
         """SNS's front end throttles with Throttling, 400."""

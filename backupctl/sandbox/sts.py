@@ -14,7 +14,14 @@ from urllib.parse import parse_qsl
 
 from backupctl.sandbox.models import backup_regions
 from backupctl.sandbox.runtime import Call, Runtime
-from backupctl.sandbox.wire import Response, ServiceError, query_error, query_response
+from backupctl.sandbox.wire import (
+    TOKEN_EXPIRED,
+    TOKEN_INVALID,
+    Response,
+    ServiceError,
+    query_error,
+    query_response,
+)
 
 _ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,64})$")
 _SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
@@ -59,12 +66,8 @@ class StsService:
     def identity_error(self, expired: bool) -> ServiceError:
         """STS's own codes: ExpiredToken (400) and InvalidClientTokenId (403)."""
         if expired:
-            return ServiceError(
-                400, "ExpiredToken", "The security token included in the request is expired"
-            )
-        return ServiceError(
-            403, "InvalidClientTokenId", "The security token included in the request is invalid."
-        )
+            return ServiceError(400, "ExpiredToken", TOKEN_EXPIRED)
+        return ServiceError(403, "InvalidClientTokenId", TOKEN_INVALID)
 
     def throttled(self) -> ServiceError:
         """STS's throttling error."""

@@ -47,6 +47,19 @@ class ServiceError(Exception):
         return self.status < 500
 
 
+# What AWS's front ends say of a token they cannot accept, in every protocol.
+TOKEN_EXPIRED = "The security token included in the request is expired"
+TOKEN_INVALID = "The security token included in the request is invalid."
+
+
+def front_end_token_error(status: int, expired: bool) -> ServiceError:
+    """A bad or expired token, as the JSON front ends (Backup, Account, Organizations)
+    answer it, with their ``status``."""
+    if expired:
+        return ServiceError(status, "ExpiredTokenException", TOKEN_EXPIRED)
+    return ServiceError(status, "UnrecognizedClientException", TOKEN_INVALID)
+
+
 class Hangup(Exception):
     """The server is stopping while a request hangs: close the connection, answer nothing."""
 
