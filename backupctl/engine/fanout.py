@@ -31,7 +31,7 @@ from backupctl.domain.page import Encoded
 from backupctl.engine.budget import PageBudget
 from backupctl.engine.callclock import CallClock, no_answer
 from backupctl.engine.seen import Seen
-from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter
+from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter, decoded
 from backupctl.engine.work import Items as Items  # the engine's names, for its callers
 from backupctl.engine.work import Progress as Progress
 from backupctl.engine.work import Work as Work
@@ -308,7 +308,7 @@ class FanOut(Generic[L, T]):
             return ()
         index = message.chain
         try:
-            items = _decoded(message.items)
+            items = decoded(message.items)
         except BackupctlError as error:
             item = self._units[index]
             self._give_up(index, Failure(item.target, item.listing, error))
@@ -333,10 +333,6 @@ class FanOut(Generic[L, T]):
         if not self._open[root]:
             del self._open[root]
             self._seen.pop(root, None)
-
-
-def _decoded(items: Items[T]) -> Sequence[T]:
-    return items.decode() if isinstance(items, Encoded) else items
 
 
 class _Chain(Generic[L, T]):
@@ -370,7 +366,7 @@ class _Chain(Generic[L, T]):
                     run.budget.arrived(held, size)
                     held = size
                     if limit is not None:  # counting needs the items: --limit is for few
-                        items = _decoded(items)[: limit - read]
+                        items = decoded(items)[: limit - read]
                     if probe is not None and split is not None and page.more:
                         probe.append(items)  # alive until split: its bytes stay held
                         probed, held = probed + held, 0

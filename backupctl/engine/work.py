@@ -16,6 +16,13 @@ T = TypeVar("T")  # what its pages carry
 L_contra = TypeVar("L_contra", contravariant=True)
 
 Items = Sequence[T] | Encoded[T]
+
+
+def decoded(items: Items[T]) -> Sequence[T]:
+    """A page's items, decoded if they are still the compact body."""
+    return items.decode() if isinstance(items, Encoded) else items
+
+
 Key = Callable[[T], Hashable | None]  # an item's identity; None: never a repeat
 
 
