@@ -3,6 +3,7 @@ being quoted, every part of an address known as a secret, and the config's ``[no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,15 @@ from backupctl.local.config import load
 
 SLACK = "https://hooks.slack.com/services/T0UNIT001/B0UNIT002/unitTokenAbcdefghijkl"
 TOPIC = "arn:aws:sns:eu-west-1:111111111111:backup-alerts"
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_addresses() -> Iterator[None]:
+    """The parts of the addresses these tests register as secrets are forgotten after each:
+    a run of backupctl is a process of its own, and later tests in this process would see
+    ``example.com`` redacted from their jobs."""
+    yield
+    SECRETS.__init__()  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
