@@ -6,9 +6,10 @@ each other, so one worker walks one chain. Workers are daemon threads, so an int
 run exits without waiting for calls in flight. Pages reach the caller's thread through a
 queue, and are decoded there, when they are written (``domain.page.Encoded``): what waits
 is the compact body. A worker asks the run's ``PageBudget`` before each call and the page
-gives its share back once the caller has written it, so the pages in flight and waiting
-never number more than the concurrency, nor weigh more than the budget's bytes: a writer
-slower than the service slows the calls instead of filling memory. Items repeated by the
+gives its share back once the caller has written it, so the calls in flight never number
+more than the concurrency, nor the pages in flight and waiting more than twice it, nor do
+they weigh more than the budget's bytes: a writer slower than the service slows the calls
+instead of filling memory. Items repeated by the
 service (a page served again, pages that overlap, a NextToken that comes back) are dropped
 by ``key``, per listing, before they are handed on.
 
@@ -27,11 +28,11 @@ from typing import Generic, TypeVar
 
 from backupctl.domain.errors import AwsError, BackupctlError
 from backupctl.domain.outcome import Failure, Outcome
-from backupctl.domain.page import Encoded
+from backupctl.domain.page import Page
 from backupctl.engine.budget import PageBudget
 from backupctl.engine.callclock import CallClock, no_answer
 from backupctl.engine.seen import Seen
-from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter, decoded
+from backupctl.engine.work import SPLIT_AT_PAGE, Key, PageSource, Splitter, decoded, weight
 from backupctl.engine.work import Items as Items  # the engine's names, for its callers
 from backupctl.engine.work import Progress as Progress
 from backupctl.engine.work import Work as Work
@@ -115,8 +116,8 @@ class FanOut(Generic[L, T]):
     """One run: iterate it for the pages, in this thread, as they arrive; ``outcome`` says
     what was read and what was not (final once the iteration ends).
 
-    Calls in flight and pages not yet written number at most ``concurrency``, and weigh
-    at most the bytes of ``budget`` (default: ``engine.budget``'s). With
+    Calls in flight number at most ``concurrency``; they and the pages not yet written
+    are bounded by ``budget`` (default: ``engine.budget``'s pages and bytes). With
     ``key``, an item whose key its listing gave before is dropped (``Outcome.items`` and a
     failure's ``read`` count what was handed on). A page that cannot be decoded fails its
     chain like an error of its call. With ``limit``, a chain stops once it has yielded
@@ -357,14 +358,15 @@ class _Chain(Generic[L, T]):
                 sent = False
                 run._clock.begin(index)
                 began = time.monotonic()
+                page: Page[T] | None = None
                 try:
-                    page = next(pages, None)
+                    try:
+                        page = next(pages, None)
+                    finally:  # the call has returned (or failed): no longer in flight
+                        held = run.budget.arrived(held, weight(page))
                     if page is None or run._cancel.is_set():
                         return None
                     items: Items[T] = page.items
-                    size = items.size if isinstance(items, Encoded) else 0
-                    run.budget.arrived(held, size)
-                    held = size
                     if limit is not None:  # counting needs the items: --limit is for few
                         items = decoded(items)[: limit - read]
                     if probe is not None and split is not None and page.more:

@@ -23,6 +23,12 @@ def decoded(items: Items[T]) -> Sequence[T]:
     return items.decode() if isinstance(items, Encoded) else items
 
 
+def weight(page: Page[T] | None) -> int:
+    """The bytes a page holds while it waits: its body's, if it is still encoded."""
+    items = page.items if page is not None else None
+    return items.size if isinstance(items, Encoded) else 0
+
+
 Key = Callable[[T], Hashable | None]  # an item's identity; None: never a repeat
 
 

@@ -58,22 +58,40 @@ class _Body(Encoded[Job]):
 
 
 class _Fast:
-    """A service that answers at once: pages are made far faster than they are written."""
+    """A service that answers at once: pages are made far faster than they are written.
+    It counts the calls in flight (from a page asked for to the page made), and the most."""
 
     def __init__(self, alive: _Alive, size: int = BODY) -> None:
         self._alive, self._size = alive, size
+        self._lock = threading.Lock()
+        self.in_flight = self.most_in_flight = 0
+
+    def _call(self, delta: int) -> None:
+        with self._lock:
+            self.in_flight += delta
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
 
     def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
         for page in range(PAGES):
+            self._call(+1)
+            time.sleep(0.0005)  # long enough for the calls of other workers to overlap
             numbers = range(page * PER_PAGE, (page + 1) * PER_PAGE)
             jobs = [make_job(job_id=f"{target.account_id}-{n}") for n in numbers]
+            self._call(-1)
             yield Page(_Body(jobs, self._size, self._alive), more=page < PAGES - 1)
 
 
 def _read_slowly(
-    accounts: int, concurrency: int, budget: PageBudget | None = None, size: int = BODY
+    accounts: int,
+    concurrency: int,
+    budget: PageBudget | None = None,
+    size: int = BODY,
+    service: list[_Fast] | None = None,
 ) -> tuple[_Alive, list[str]]:
     alive = _Alive()
+    fast = _Fast(alive, size)
+    if service is not None:
+        service.append(fast)
     written: list[str] = []
 
     def slow_writer(jobs: Sequence[Job]) -> None:
@@ -82,17 +100,39 @@ def _read_slowly(
         alive.written(size)  # this page is written: it may go
 
     work = [Work(Target(f"{a:012d}", "eu-west-1", Access.ROLE), LISTING) for a in range(accounts)]
-    outcome = fanout.run(
-        _Fast(alive, size), work, slow_writer, concurrency=concurrency, budget=budget
-    )
+    outcome = fanout.run(fast, work, slow_writer, concurrency=concurrency, budget=budget)
     assert not outcome.failures
     return alive, written
 
 
-def test_pages_alive_never_outnumber_the_concurrency() -> None:
-    alive, written = _read_slowly(accounts=20, concurrency=4)
+def test_calls_in_flight_never_outnumber_the_concurrency_nor_pages_alive_twice_it() -> None:
+    service: list[_Fast] = []
+    alive, written = _read_slowly(accounts=20, concurrency=4, service=service)
     assert len(written) == len(set(written)) == 20 * PAGES * PER_PAGE
-    assert alive.most_pages <= 4
+    assert service[0].most_in_flight <= 4
+    assert alive.most_pages <= 2 * 4
+
+
+def test_pages_waiting_for_the_writer_do_not_take_the_places_of_calls() -> None:
+    # The writer is the bottleneck: pages wait for it, beyond the calls in flight.
+    alive, _ = _read_slowly(accounts=20, concurrency=4)
+    assert alive.most_pages > 4
+
+
+def test_a_call_that_has_not_returned_keeps_its_place_however_few_pages_wait() -> None:
+    budget = PageBudget(2, limit=10 * BODY, first_guess=BODY, pages=4)
+    first, second = budget.take(threading.Event()), budget.take(threading.Event())
+    assert first == second == BODY
+    cancel = threading.Event()
+    third: list[int | None] = []
+    waiter = threading.Thread(target=lambda: third.append(budget.take(cancel)))
+    waiter.start()
+    time.sleep(0.2)
+    cancel.set()  # two calls in flight, two pages alive of four: it waited all along
+    waiter.join()
+    assert third == [None]
+    budget.give_back(budget.arrived(BODY, BODY // 2))  # one call returned, its page written
+    assert budget.take(threading.Event()) == BODY // 2  # a place, reserving the largest body seen
 
 
 def test_bytes_alive_never_pass_the_budget() -> None:
