@@ -131,6 +131,7 @@ def test_a_call_that_has_not_returned_keeps_its_place_however_few_pages_wait() -
     cancel.set()  # two calls in flight, two pages alive of four: it waited all along
     waiter.join()
     assert third == [None]
+    assert budget.most_calls == 2
     budget.give_back(budget.arrived(BODY, BODY // 2))  # one call returned, its page written
     assert budget.take(threading.Event()) == BODY // 2  # a place, reserving the largest body seen
 
