@@ -21,7 +21,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +37,7 @@ from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Plan, Target
 from backupctl.engine import fanout
 from backupctl.engine.gather import gather
-from backupctl.engine.windows import REACH, Timed, plan_windows
+from backupctl.engine.windows import REACH, Timed, splitter
 
 if TYPE_CHECKING:
     from backupctl.aws.sessions import Connector
@@ -204,7 +203,7 @@ class HistorySync:
             concurrency=where.concurrency,
             progress=progress.update if progress is not None else None,
             call_timeout=where.timeout,
-            split=partial(plan_windows, page_size=page_size, now=now),
+            split=splitter(page_size, now),
         )
         try:
             for page in run:

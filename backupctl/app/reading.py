@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 from backupctl.app.requests import Hooks, ProgressSink, Where
@@ -151,7 +150,7 @@ def job_fan_out(
 ) -> fanout.FanOut[Listing, Job]:
     """The fan-out of ``query`` over ``plan``: iterate it for the pages."""
     from backupctl.aws.backup_jobs import PAGE_SIZE, BackupReader
-    from backupctl.engine.windows import plan_windows
+    from backupctl.engine.windows import splitter
 
     work, more = job_work(plan, query)
     return fanout.FanOut(
@@ -161,7 +160,7 @@ def job_fan_out(
         limit=query.limit,
         progress=progress,
         call_timeout=where.timeout,
-        split=partial(plan_windows, page_size=PAGE_SIZE, now=hooks.clock()),
+        split=splitter(PAGE_SIZE, hooks.clock()),
         more=more,
         key=identity,
     )

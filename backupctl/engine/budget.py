@@ -109,14 +109,6 @@ class PageBudget:
             self._changed.notify()
         return size
 
-    def drop(self, size: int) -> int:
-        """``size`` bytes of pages written but kept a while longer are let go; returns 0,
-        what is then kept."""
-        with self._changed:
-            self._bytes -= size
-            self._changed.notify()
-        return 0
-
     def give_back(self, size: int) -> None:
         """A page of ``size`` bytes was written or dropped (or a returned call made none):
         another page may be made."""

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from backupctl.domain.errors import AwsError, BackupctlError
@@ -347,8 +348,8 @@ class _Chain(Generic[L, T]):
         run, index, item = self._run, self._index, self._item
         put, limit, split, read = run._results.put, run._limit, run._split, 0
         pages = run._source.pages(item.target, item.listing)
-        probe: list[Items[T]] | None = [] if split is not None and item.root is None else None
-        number = probed = 0  # probed: the bytes of the pages in probe, held in the budget
+        probe: list[list[datetime]] | None = [] if split and item.root is None else None
+        number = 0
         try:
             while index not in run._abandoned:
                 number += 1
@@ -370,11 +371,10 @@ class _Chain(Generic[L, T]):
                     if limit is not None:  # counting needs the items: --limit is for few
                         items = decoded(items)[: limit - read]
                     if probe is not None and split is not None and page.more:
-                        probe.append(items)  # alive until split: its bytes stay held
-                        probed, held = probed + held, 0
+                        probe.append(split.sample(items))  # the page itself is written
                         if number == SPLIT_AT_PAGE:
-                            parts = split(item.listing, probe, time.monotonic() - began)
-                            probe, probed = None, run.budget.drop(probed)
+                            parts = split.plan(item.listing, probe, time.monotonic() - began)
+                            probe = None
                             if parts:
                                 put(_Page(index, items, held))
                                 sent = True
@@ -395,5 +395,3 @@ class _Chain(Generic[L, T]):
             return Failure(item.target, item.listing, error)
         except Exception as exc:  # an unexpected library error: isolate it like any other
             return Failure(item.target, item.listing, AwsError(f"{type(exc).__name__}: {exc}"))
-        finally:
-            run.budget.drop(probed)

@@ -27,11 +27,13 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol, runtime_checkable
 
 from backupctl.domain.job import Job
 from backupctl.domain.page import Encoded
 from backupctl.domain.query import Listing
+from backupctl.engine.work import Splitter
 
 # Each side of an edge: wider than any rounding of times to the second.
 OVERLAP = timedelta(seconds=1)
@@ -54,7 +56,8 @@ class Timed(Protocol):
     def creation_times(self) -> list[datetime]: ...
 
 
-def _times(page: Sequence[Job] | Encoded[Job]) -> list[datetime]:
+def page_times(page: Sequence[Job] | Encoded[Job]) -> list[datetime]:
+    """The creation times of a page's jobs (read from the body when it can tell them)."""
     if isinstance(page, Encoded):
         if isinstance(page, Timed):
             return page.creation_times()
@@ -68,7 +71,7 @@ def _created(jobs: Iterable[Job]) -> Iterator[datetime]:
 
 def plan_windows(
     listing: Listing,
-    first_pages: Sequence[Sequence[Job] | Encoded[Job]],
+    first_times: Sequence[Sequence[datetime]],
     page_seconds: float,
     *,
     page_size: int,
@@ -77,14 +80,14 @@ def plan_windows(
     """The listings of the windows to read the rest of ``listing`` with, or None to keep
     to its one chain.
 
-    ``first_pages`` is what the listing's first calls returned (newest first, as the
-    service lists), the last of them in ``page_seconds``; more pages follow. The
+    ``first_times`` are the creation times of the jobs of the listing's first pages
+    (``page_times``), the last of them read in ``page_seconds``; more pages follow. The
     estimate assumes jobs are spread over time as they were on those pages; the split
     is correct whatever the spread. A chain whose rest would take less than
     ``WORTH_SECONDS`` is left alone: windows cost a few calls more, and calls count
     against the service's rate limits.
     """
-    times = [moment for page in first_pages for moment in _times(page)]
+    times = [moment for page in first_times for moment in page]
     if not times:
         return None
     since: datetime | None = listing.params.get("ByCreatedAfter")
@@ -141,3 +144,8 @@ def _window(
         else:
             params[name] = value
     return replace(listing, params=params)
+
+
+def splitter(page_size: int, now: datetime) -> Splitter[Listing, Job]:
+    """The fan-out's way to split a long job listing into windows of creation time."""
+    return Splitter(page_times, partial(plan_windows, page_size=page_size, now=now))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from backupctl.domain.outcome import Outcome
@@ -56,9 +57,19 @@ def plan_work(targets: Sequence[Target], listings: Sequence[L]) -> list[Work[L]]
     return [Work(target, listing) for listing in listings for target in by_region]
 
 
-# Given a listing, its first pages (more follow) and the seconds the last of them took, the
-# listings of the parts to read the rest with (None: keep to the one chain).
-Splitter = Callable[[L, list[Items[T]], float], Sequence[L] | None]
+@dataclass(frozen=True, slots=True)
+class Splitter(Generic[L, T]):
+    """How a long listing may be split. ``sample`` keeps, of each of a chain's first pages,
+    the creation times that planning needs, as the page arrives: the page itself is written
+    and let go meanwhile, so a chain waiting for its next page holds none of the budget.
+    ``plan``, given the listing, those samples (more pages follow) and the seconds the last
+    page took, gives the listings of the parts to read the rest with (None: keep to the one
+    chain)."""
+
+    sample: Callable[[Items[T]], list[datetime]]
+    plan: Callable[[L, list[list[datetime]], float], Sequence[L] | None]
+
+
 # A chain is considered for a split at its second page: the first call's time includes
 # setting up the connection, and every chain starts at once.
 SPLIT_AT_PAGE = 2

@@ -14,6 +14,7 @@ from backupctl.domain.targets import Access, Target
 from backupctl.engine import fanout
 from backupctl.engine.budget import PageBudget
 from backupctl.engine.fanout import Work
+from backupctl.engine.work import Splitter
 from tests.output.factory import make_job
 
 LISTING = Listing(Kind.BACKUP, {})
@@ -158,3 +159,42 @@ def test_a_page_larger_than_the_budget_is_read_one_at_a_time() -> None:
     alive, written = _read_slowly(accounts=4, concurrency=8, budget=budget)
     assert len(written) == len(set(written)) == 4 * PAGES * PER_PAGE
     assert alive.most_pages == 1
+
+
+class _TwoPages:
+    """Listings of two large pages; it counts the second-page calls in flight at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.second_in_flight = self.most_second_in_flight = 0
+
+    def pages(self, target: Target, listing: Listing) -> Iterator[Page[Job]]:
+        yield Page(_Body([make_job(job_id=f"{target.account_id}-1")], BODY, _Alive()), more=True)
+        with self._lock:
+            self.second_in_flight += 1
+            self.most_second_in_flight = max(self.most_second_in_flight, self.second_in_flight)
+        time.sleep(0.05)
+        with self._lock:
+            self.second_in_flight -= 1
+        yield Page(_Body([make_job(job_id=f"{target.account_id}-2")], BODY, _Alive()), more=False)
+
+
+def test_a_chain_waiting_for_the_page_after_its_first_holds_none_of_the_budget() -> None:
+    # A split looks at a listing's first pages; keeping them (and their bytes) until the
+    # next came left room for one call at a time once as many chains as the bytes allow
+    # had read a first page: each waited for the others' second pages.
+    service = _TwoPages()
+    never: Splitter[Listing, Job] = Splitter(lambda items: [], lambda listing, times, seconds: None)
+    work = [Work(Target(f"{a:012d}", "eu-west-1", Access.ROLE), LISTING) for a in range(8)]
+    written: list[str] = []
+    outcome = fanout.run(
+        service,
+        work,
+        lambda jobs: written.extend(job.job_id for job in jobs),
+        concurrency=8,
+        split=never,
+        budget=PageBudget(8, limit=3 * BODY, first_guess=BODY),
+    )
+    assert not outcome.failures
+    assert len(written) == 16
+    assert service.most_second_in_flight >= 2

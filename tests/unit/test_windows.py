@@ -20,8 +20,9 @@ from backupctl.domain.page import Page
 from backupctl.domain.query import Listing
 from backupctl.domain.targets import ALL_ACCOUNTS, Access, Target
 from backupctl.engine import fanout
-from backupctl.engine.fanout import Items, Work
-from backupctl.engine.windows import MAX_WINDOWS, OVERLAP, plan_windows
+from backupctl.engine.fanout import Work
+from backupctl.engine.windows import MAX_WINDOWS, OVERLAP, page_times, plan_windows
+from backupctl.engine.work import Splitter
 from tests.output.factory import NOW, make_job
 
 TARGET = Target(ALL_ACCOUNTS, "us-east-1", Access.ORG_VIEW)
@@ -37,21 +38,21 @@ def spread(count: int, over: timedelta, end: datetime = NOW) -> list[Job]:
 def test_a_listing_whose_first_page_covers_most_of_the_range_is_not_split() -> None:
     listing = Listing(Kind.BACKUP, {"ByCreatedAfter": NOW - DAY})
     first = spread(100, timedelta(hours=20))  # one page of 100 covers 20 of 24 hours
-    assert plan_windows(listing, [first], 1.0, page_size=100, now=NOW) is None
+    assert plan_windows(listing, [page_times(first)], 1.0, page_size=100, now=NOW) is None
 
 
 def test_a_listing_that_pages_quickly_is_not_split() -> None:
     # 29 pages to go at 0.1 s each: 2.9 s, less than windows are worth their extra calls.
     listing = Listing(Kind.BACKUP, {})
     first = spread(100, DAY)
-    assert plan_windows(listing, [first], 0.1, page_size=100, now=NOW) is None
-    assert plan_windows(listing, [first], 0.5, page_size=100, now=NOW) is not None
+    assert plan_windows(listing, [page_times(first)], 0.1, page_size=100, now=NOW) is None
+    assert plan_windows(listing, [page_times(first)], 0.5, page_size=100, now=NOW) is not None
 
 
 def test_windows_tile_the_time_line_with_overlapping_edges() -> None:
     listing = Listing(Kind.BACKUP, {"ByResourceType": "EBS"})
     first = spread(100, timedelta(hours=6))  # a page per 6 hours: about 120 pages in 30 days
-    windows = plan_windows(listing, [first], 1.0, page_size=100, now=NOW)
+    windows = plan_windows(listing, [page_times(first)], 1.0, page_size=100, now=NOW)
     assert windows is not None
     assert len(windows) == MAX_WINDOWS
     params = [w.params for w in windows]
@@ -66,7 +67,7 @@ def test_windows_keep_the_query_bounds() -> None:
     since, until = NOW - 10 * DAY, NOW - DAY
     listing = Listing(Kind.COPY, {"ByCreatedAfter": since, "ByCreatedBefore": until})
     windows = plan_windows(
-        listing, [spread(50, timedelta(hours=2), until)], 1.0, page_size=50, now=NOW
+        listing, [page_times(spread(50, timedelta(hours=2), until))], 1.0, page_size=50, now=NOW
     )
     assert windows is not None
     assert windows[0].params["ByCreatedAfter"] == since
@@ -116,9 +117,13 @@ def read_all(
     windows are read in a known order: oldest first, or newest first."""
     plan = partial(plan_windows, page_size=service.page_size, now=NOW)
 
-    def split(listing: Listing, pages: list[Items[Job]], seconds: float) -> list[Listing] | None:
-        windows = plan(listing, pages, 1.0)  # as if each page took a second
+    def plan_in_order(
+        listing: Listing, times: list[list[datetime]], seconds: float
+    ) -> list[Listing] | None:
+        windows = plan(listing, times, 1.0)  # as if each page took a second
         return windows[::-1] if windows and newest_window_first else windows
+
+    split = Splitter(page_times, plan_in_order)
 
     printed: list[str] = []
     outcome = fanout.run(
@@ -243,7 +248,10 @@ def test_windows_are_read_side_by_side_up_to_the_concurrency() -> None:
         [Work(TARGET, Listing(Kind.BACKUP, {}))],  # one listing: one worker to begin with
         lambda page: printed.extend(job.job_id for job in page),
         concurrency=6,
-        split=lambda listing, pages, _: plan_windows(listing, pages, 1.0, page_size=100, now=NOW),
+        split=Splitter(
+            page_times,
+            lambda listing, times, _: plan_windows(listing, times, 1.0, page_size=100, now=NOW),
+        ),
         key=identity,
     )
     assert not outcome.failures
@@ -270,7 +278,9 @@ def test_windows_never_reach_outside_the_query_bounds(
     if until is not None:
         params["ByCreatedBefore"] = until
     first = spread(count, timedelta(milliseconds=spread_ms), top)
-    windows = plan_windows(Listing(Kind.BACKUP, params), [first], 10.0, page_size=count, now=NOW)
+    windows = plan_windows(
+        Listing(Kind.BACKUP, params), [page_times(first)], 10.0, page_size=count, now=NOW
+    )
     for window in windows or []:
         after = window.params["ByCreatedAfter"]
         assert after >= since
