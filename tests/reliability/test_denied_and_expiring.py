@@ -80,9 +80,11 @@ def test_credentials_that_expire_mid_run_are_renewed_once_per_expiry(
     sandbox_factory: SandboxFactory,
 ) -> None:
     server = sandbox_factory(members=2, jobs_per_region=4000)
-    ttl = 0.5
-    # Four calls at once, each 0.1 s, about 40 of them: every account's credentials expire
-    # several times while it is read, with several workers using them.
+    ttl = 1.0
+    # Four calls at once, each 0.1 s, about 40 of them (about 4 s): every account's
+    # credentials expire several times while it is read, with several workers using them.
+    # A call retried after a renewal must reach the sandbox within the ttl: at 0.5 s, a
+    # loaded 2-core machine running the whole suite sometimes took longer.
     server.set_faults(Faults(credential_ttl=ttl, latency=0.1))
     started = time.monotonic()
     code, printed, errors = list_all(server, "--concurrency", "4")
