@@ -9,9 +9,9 @@ is the compact body. A worker asks the run's ``PageBudget`` before each call and
 gives its share back once the caller has written it, so the calls in flight never number
 more than the concurrency, nor the pages in flight and waiting more than twice it, nor do
 they weigh more than the budget's bytes: a writer slower than the service slows the calls
-instead of filling memory. Items repeated by the
-service (a page served again, pages that overlap, a NextToken that comes back) are dropped
-by ``key``, per listing, before they are handed on.
+instead of filling memory. Items repeated by the service (a page served again, pages that
+overlap, a NextToken that comes back) are dropped by ``key``, per listing, before they are
+handed on.
 
 The engine is generic: ``L`` is what a chain reads (a ``Listing`` for jobs), ``T`` what its
 pages carry (``Job`` records, protected resources, ...).
